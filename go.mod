@@ -1,0 +1,3 @@
+module github.com/qalamnews/qalam
+
+go 1.26
