@@ -1,0 +1,69 @@
+// Command qalam runs and administers a Qalam publication: one binary for
+// the web server, database migrations and staff accounts.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Qalam: a self-hosted newsroom.
+
+Usage:
+  qalam serve [flags]      run the publication (SQLite in the data folder by default)
+  qalam migrate [flags]    apply database migrations and exit
+  qalam user add [flags]   create a staff account (the password is read from the terminal or stdin)
+
+Run "qalam COMMAND -help" for a command's flags. Every flag can also be set
+with a QALAM_* environment variable, named in the flag's help.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		if err != errUsage {
+			fmt.Fprintln(os.Stderr, "qalam:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+type usageError struct{}
+
+func (usageError) Error() string { return "usage" }
+
+// errUsage means the usage was already printed.
+var errUsage error = usageError{}
+
+// run dispatches a command line to its subcommand.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qalamnews/qalam/internal/config"
+	"github.com/qalamnews/qalam/internal/demo"
+	"github.com/qalamnews/qalam/internal/server"
+	"github.com/qalamnews/qalam/internal/store"
+	"github.com/qalamnews/qalam/internal/view"
+	"github.com/qalamnews/qalam/internal/web"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, _, err := parseConfig("serve", "Runs the publication until interrupted (SIGINT or SIGTERM), then lets requests in flight finish.", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Stdout: stdout, Log: slog.New(slog.NewTextHandler(stderr, nil))}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.Log.Info("shutting down", slog.Duration("grace", cfg.ShutdownTimeout))
+	return m.Close()
+}
+
+// Main is the whole program, startable from a test: Run wires everything
+// and starts serving (on port 0 if asked); Close shuts it down gracefully.
+type Main struct {
+	Config config.Config
+	Stdout io.Writer
+	Log    *slog.Logger
+
+	store    *store.Store
+	site     *web.Site
+	server   *server.Server
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+	serveErr chan error
+}
+
+// Run opens and migrates the database, seeds the demo if asked, and starts
+// the server. It returns once the server is listening.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.DiscardHandler)
+	}
+	if m.Stdout == nil {
+		m.Stdout = io.Discard
+	}
+	cfg := m.Config
+	if err := ensureDataDir(cfg.DatabaseURL, cfg.DataDir); err != nil {
+		return err
+	}
+	secret, err := cfg.LoadSecret()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{})
+	if err != nil {
+		return err
+	}
+	m.store = st
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		seeded, err := demo.Seed(ctx, st, time.Now())
+		if err != nil {
+			return fmt.Errorf("demo content: %w", err)
+		}
+		if seeded {
+			m.Log.Info("demo content seeded")
+		}
+	}
+	engine, err := view.New(view.Options{Dev: cfg.Dev, SourceDir: view.SourceDir()})
+	if err != nil {
+		return err
+	}
+	https := strings.HasPrefix(cfg.BaseURL, "https://")
+	m.site = web.New(st, engine, web.Options{
+		SiteName:       cfg.SiteName,
+		BaseURL:        cfg.BaseURL,
+		Secret:         secret,
+		TrustedProxies: cfg.TrustedProxies,
+		SecureCookies:  https,
+		Log:            m.Log,
+	})
+
+	watchCtx, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	m.wg.Go(func() {
+		err := st.WatchChanges(watchCtx, m.onChange)
+		if err != nil && watchCtx.Err() == nil {
+			m.Log.Error("change feed stopped; page cache off", slog.Any("err", err))
+		}
+		m.site.SetCacheLive(false)
+	})
+
+	m.server = server.New(cfg.Addr, m.site.Routes(), m.Log, server.Options{HTTPS: https})
+	if err := m.server.Listen(); err != nil {
+		return err
+	}
+	m.serveErr = make(chan error, 1)
+	go func() { m.serveErr <- m.server.Serve() }()
+	fmt.Fprintf(m.Stdout, "Qalam is serving %q at %s/\n", cfg.SiteName, m.URL())
+	if cfg.DatabaseURL == "" {
+		fmt.Fprintf(m.Stdout, "Data: %s\n", cfg.DatabaseDSN())
+	}
+	return nil
+}
+
+// onChange keeps the page cache in step with the database: the feed says
+// All when it (re)connects, and Offline when it loses the database.
+func (m *Main) onChange(c store.Change) {
+	switch {
+	case c.Offline:
+		m.site.SetCacheLive(false)
+	case c.All:
+		m.site.SetCacheLive(true)
+	default:
+		m.site.Invalidate(c)
+	}
+}
+
+// URL is the address the server listens on, as a URL; a wildcard address
+// is shown as localhost.
+func (m *Main) URL() string {
+	if m.server == nil {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(m.server.Addr())
+	if err != nil {
+		return "http://" + m.server.Addr()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Close stops the server, letting requests in flight finish within the
+// shutdown timeout, then closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		timeout := m.Config.ShutdownTimeout
+		if timeout <= 0 {
+			timeout = 20 * time.Second
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		errs = append(errs, m.server.Shutdown(ctx))
+		cancel()
+		if m.serveErr != nil {
+			errs = append(errs, <-m.serveErr)
+		}
+	}
+	if m.stop != nil {
+		m.stop()
+		m.wg.Wait()
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+	}
+	return errors.Join(errs...)
+}

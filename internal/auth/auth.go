@@ -1,0 +1,2 @@
+// Package auth owns authentication: password hashing and the password policy.
+package auth

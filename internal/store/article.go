@@ -1,0 +1,485 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/qalamnews/qalam"
+)
+
+// ArticleFilter selects articles. Nil/zero fields do not filter.
+type ArticleFilter struct {
+	Status     *qalam.ArticleStatus
+	Language   qalam.Language
+	CategoryID int64
+	AuthorID   int64
+	TagID      int64
+	// Keyset paging, newest first: only articles published before
+	// (BeforePublished, BeforeID). A draft never published counts as
+	// published when it was created.
+	BeforePublished time.Time
+	BeforeID        int64
+	Limit           int // default 20, at most 100
+}
+
+// ArticleUpdate holds the fields to change; nil fields stay as they are.
+type ArticleUpdate struct {
+	Headline, Standfirst, EditorNote, EditorNoteHTML, Body, BodyHTML *string
+	Label                                                            *qalam.Label
+	Status                                                           *qalam.ArticleStatus
+	CommentsClosed                                                   *bool
+}
+
+// Page sizes of FindArticles.
+const (
+	defaultArticleLimit = 20
+	maxArticleLimit     = 100
+)
+
+// articleQuery is a filter plus the keys of the single-article finders, so
+// that every way of reading articles is the same query.
+type articleQuery struct {
+	ArticleFilter
+	id   int64
+	slug string
+}
+
+// articleOrder is the order of every list: newest first, where a draft
+// never published counts from its creation. The indexes on articles are
+// built on this expression.
+const articleOrder = `COALESCE(a.published_at, a.created_at)`
+
+// where builds the WHERE clause of q; paged adds the keyset condition.
+func (s *Store) articleWhere(a *args, q articleQuery, paged bool) string {
+	var conds []string
+	if q.id != 0 {
+		conds = append(conds, "a.id = "+a.add(q.id))
+	}
+	if q.slug != "" {
+		conds = append(conds, "a.slug = "+a.add(q.slug))
+	}
+	if q.Status != nil {
+		conds = append(conds, "a.status = "+a.add(*q.Status))
+	}
+	if q.Language != "" {
+		conds = append(conds, "a.language = "+a.add(q.Language))
+	}
+	if q.CategoryID != 0 {
+		conds = append(conds, "a.category_id = "+a.add(q.CategoryID))
+	}
+	if q.AuthorID != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = "+a.add(q.AuthorID)+")")
+	}
+	if q.TagID != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = "+a.add(q.TagID)+")")
+	}
+	if paged && !q.BeforePublished.IsZero() {
+		conds = append(conds, "("+articleOrder+", a.id) < ("+a.add(s.d.ts(q.BeforePublished))+", "+a.add(q.BeforeID)+")")
+	}
+	if len(conds) == 0 {
+		return ""
+	}
+	return "WHERE " + strings.Join(conds, " AND ")
+}
+
+// findArticles runs q and loads the page's categories, bylines, tags and
+// comment counts in three queries whatever the page size.
+func (s *Store) findArticles(ctx context.Context, db querier, q articleQuery) ([]*qalam.Article, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultArticleLimit
+	}
+	limit = min(limit, maxArticleLimit)
+
+	var a args
+	approved := a.add(qalam.Approved)
+	where := s.articleWhere(&a, q, true)
+	rows, err := db.QueryContext(ctx, `
+		SELECT a.id, a.slug, a.language, a.label, a.status, a.headline, a.standfirst,
+		       a.editor_note, a.editor_note_html, a.body, a.body_html,
+		       a.category_id, c.slug, c.name, a.comments_closed,
+		       a.published_at, a.updated_at, a.created_at,
+		       (SELECT COUNT(*) FROM comments m WHERE m.article_id = a.id AND m.status = `+approved+`)
+		FROM articles a
+		JOIN categories c ON c.id = a.category_id
+		`+where+`
+		ORDER BY `+articleOrder+` DESC, a.id DESC
+		LIMIT `+a.add(limit), a...)
+	if err != nil {
+		return nil, translate(err, "article", "")
+	}
+	list, err := collect(rows, func(row scanner) (*qalam.Article, error) {
+		r := &qalam.Article{Category: &qalam.Category{}}
+		err := row.Scan(&r.ID, &r.Slug, &r.Language, &r.Label, &r.Status, &r.Headline, &r.Standfirst,
+			&r.EditorNote, &r.EditorNoteHTML, &r.Body, &r.BodyHTML,
+			&r.CategoryID, &r.Category.Slug, &r.Category.Name, &r.CommentsClosed,
+			scanTime(&r.PublishedAt), scanTime(&r.UpdatedAt), scanTime(&r.CreatedAt),
+			&r.CommentCount)
+		r.Category.ID = r.CategoryID
+		return r, err
+	})
+	if err != nil {
+		return nil, translate(err, "article", "")
+	}
+	if err := s.loadBylines(ctx, db, list); err != nil {
+		return nil, err
+	}
+	if err := s.loadTags(ctx, db, list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// countArticles counts the articles matching f, ignoring paging.
+func (s *Store) countArticles(ctx context.Context, db querier, f ArticleFilter) (int, error) {
+	var a args
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a `+s.articleWhere(&a, articleQuery{ArticleFilter: f}, false), a...).Scan(&n)
+	return n, translate(err, "article", "")
+}
+
+// byID indexes a page of articles and lists their IDs.
+func byID(list []*qalam.Article) (map[int64]*qalam.Article, []int64) {
+	m := make(map[int64]*qalam.Article, len(list))
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		m[a.ID] = a
+		ids[i] = a.ID
+	}
+	return m, ids
+}
+
+// loadBylines fills Authors (in byline order) and AuthorIDs.
+func (s *Store) loadBylines(ctx context.Context, db querier, list []*qalam.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	articles, ids := byID(list)
+	var a args
+	rows, err := db.QueryContext(ctx, `
+		SELECT x.article_id, u.id, u.slug, u.name, u.bio, u.created_at
+		FROM article_authors x
+		JOIN authors u ON u.id = x.author_id
+		WHERE x.article_id IN `+a.in(ids)+`
+		ORDER BY x.article_id, x.position`, a...)
+	if err != nil {
+		return translate(err, "author", "")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var articleID int64
+		var u qalam.Author
+		if err := rows.Scan(&articleID, &u.ID, &u.Slug, &u.Name, &u.Bio, scanTime(&u.CreatedAt)); err != nil {
+			return err
+		}
+		r := articles[articleID]
+		r.Authors = append(r.Authors, u)
+		r.AuthorIDs = append(r.AuthorIDs, u.ID)
+	}
+	return rows.Err()
+}
+
+// loadTags fills Tags (by name) and TagNames.
+func (s *Store) loadTags(ctx context.Context, db querier, list []*qalam.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	articles, ids := byID(list)
+	var a args
+	rows, err := db.QueryContext(ctx, `
+		SELECT x.article_id, t.id, t.slug, t.name
+		FROM article_tags x
+		JOIN tags t ON t.id = x.tag_id
+		WHERE x.article_id IN `+a.in(ids)+`
+		ORDER BY x.article_id, t.name, t.id`, a...)
+	if err != nil {
+		return translate(err, "tag", "")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var articleID int64
+		var t qalam.Tag
+		if err := rows.Scan(&articleID, &t.ID, &t.Slug, &t.Name); err != nil {
+			return err
+		}
+		r := articles[articleID]
+		r.Tags = append(r.Tags, t)
+		r.TagNames = append(r.TagNames, t.Name)
+	}
+	return rows.Err()
+}
+
+// oneArticle runs a single-article query; no match is a not-found error.
+func (s *Store) oneArticle(ctx context.Context, db querier, q articleQuery) (*qalam.Article, error) {
+	q.Limit = 1
+	list, err := s.findArticles(ctx, db, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, translate(sql.ErrNoRows, "article", "")
+	}
+	return list[0], nil
+}
+
+// Article returns the article with the given ID, whatever its status, with
+// its category, byline (Authors and AuthorIDs), tags (Tags and TagNames)
+// and count of approved comments.
+func (s *Store) Article(ctx context.Context, id int64) (*qalam.Article, error) {
+	var a *qalam.Article
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		a, err = s.oneArticle(ctx, tx, articleQuery{id: id})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: article %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// ArticleBySlug is Article by slug.
+func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*qalam.Article, error) {
+	var a *qalam.Article
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		a, err = s.oneArticle(ctx, tx, articleQuery{slug: slug})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: article %q: %w", slug, err)
+	}
+	return a, nil
+}
+
+// FindArticles returns one page of the articles matching f, newest first,
+// loaded as Article loads them, and the number of articles matching f on
+// all pages (the keyset and limit do not narrow the total).
+func (s *Store) FindArticles(ctx context.Context, f ArticleFilter) ([]*qalam.Article, int, error) {
+	var list []*qalam.Article
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		if list, err = s.findArticles(ctx, tx, articleQuery{ArticleFilter: f}); err != nil {
+			return err
+		}
+		total, err = s.countArticles(ctx, tx, f)
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: find articles: %w", err)
+	}
+	return list, total, nil
+}
+
+// CreateArticle validates and stores a with its byline (AuthorIDs, in
+// order) and tags (TagNames, each found or created by its slug). It sets
+// ID, CreatedAt and UpdatedAt, and PublishedAt when a is published; times
+// the caller set are kept (imports and demo data carry their own dates).
+func (s *Store) CreateArticle(ctx context.Context, a *qalam.Article) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	tags, err := tagsBySlug(a.TagNames)
+	if err != nil {
+		return err
+	}
+	authorIDs := unique(a.AuthorIDs)
+	var id int64
+	var created, updated, published time.Time
+	err = s.write(ctx, func(tx *writeTx) error {
+		created = orNow(a.CreatedAt, tx.now)
+		published = a.PublishedAt
+		if a.Status == qalam.Published {
+			published = orNow(published, tx.now)
+		}
+		published = qalam.UTC(published)
+		updated = a.UpdatedAt
+		if updated.IsZero() {
+			// An imported article is not "updated" by being imported.
+			updated = created
+			if published.After(updated) {
+				updated = published
+			}
+		}
+		updated = qalam.UTC(updated)
+
+		if err := s.checkReferences(ctx, tx, a.CategoryID, authorIDs); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO articles (slug, language, label, status, headline, standfirst,
+			    editor_note, editor_note_html, body, body_html, category_id, comments_closed,
+			    published_at, updated_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+			RETURNING id`,
+			a.Slug, a.Language, a.Label, a.Status, a.Headline, a.Standfirst,
+			a.EditorNote, a.EditorNoteHTML, a.Body, a.BodyHTML, a.CategoryID, a.CommentsClosed,
+			s.d.ts(published), s.d.ts(updated), s.d.ts(created)).Scan(&id)
+		if err != nil {
+			return translate(err, "article", "slug")
+		}
+		for i, authorID := range authorIDs {
+			_, err := tx.ExecContext(ctx,
+				`INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)`,
+				id, authorID, i)
+			if err != nil {
+				return translate(err, "byline", "")
+			}
+		}
+		for _, t := range tags {
+			tagID, err := s.tagID(ctx, tx, t.Slug, t.Name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx,
+				`INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)`, id, tagID); err != nil {
+				return translate(err, "tag", "")
+			}
+		}
+		tx.changed(Change{ArticleID: id})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: create article %q: %w", a.Slug, err)
+	}
+	a.ID, a.CreatedAt, a.UpdatedAt, a.PublishedAt = id, created, updated, published
+	return nil
+}
+
+// checkReferences reports a missing category or author as a field error
+// the editor can act on (a foreign key violation cannot say which).
+func (s *Store) checkReferences(ctx context.Context, tx *writeTx, categoryID int64, authorIDs []int64) error {
+	errs := qalam.FieldErrors{}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM categories WHERE id = $1`, categoryID).Scan(&n); err != nil {
+		return translate(err, "category", "")
+	}
+	if n == 0 {
+		errs["category"] = "Choose an existing category."
+	}
+	var a args
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM authors WHERE id IN `+a.in(authorIDs), a...).Scan(&n); err != nil {
+		return translate(err, "author", "")
+	}
+	if n != len(authorIDs) {
+		errs["authors"] = "Choose existing authors."
+	}
+	return errs.Err()
+}
+
+// tagsBySlug turns tag names into tags, one per slug, in the given order.
+func tagsBySlug(names []string) ([]qalam.Tag, error) {
+	var tags []qalam.Tag
+	seen := map[string]bool{}
+	for _, name := range names {
+		name = strings.TrimSpace(name)
+		slug := qalam.Slugify(name)
+		if slug == "" {
+			return nil, qalam.FieldErrors{"tags": "Each tag needs a letter or a digit."}.Err()
+		}
+		if !seen[slug] {
+			seen[slug] = true
+			tags = append(tags, qalam.Tag{Slug: slug, Name: name})
+		}
+	}
+	return tags, nil
+}
+
+// unique returns ids without repeats, in their first order.
+func unique(ids []int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// UpdateArticle changes the fields set in u, validates the result, sets
+// UpdatedAt (and PublishedAt when the article is first published) and
+// returns the article as stored. A concurrent update of the same article
+// makes it fail with a conflict rather than silently undo the other.
+func (s *Store) UpdateArticle(ctx context.Context, id int64, u ArticleUpdate) (*qalam.Article, error) {
+	var updated *qalam.Article
+	err := s.write(ctx, func(tx *writeTx) error {
+		a, err := s.oneArticle(ctx, tx, articleQuery{id: id})
+		if err != nil {
+			return err
+		}
+		previous := a.UpdatedAt
+		set(&a.Headline, u.Headline)
+		set(&a.Standfirst, u.Standfirst)
+		set(&a.EditorNote, u.EditorNote)
+		set(&a.EditorNoteHTML, u.EditorNoteHTML)
+		set(&a.Body, u.Body)
+		set(&a.BodyHTML, u.BodyHTML)
+		set(&a.Label, u.Label)
+		set(&a.Status, u.Status)
+		set(&a.CommentsClosed, u.CommentsClosed)
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if a.Status == qalam.Published && a.PublishedAt.IsZero() {
+			a.PublishedAt = tx.now
+		}
+		res, err := tx.ExecContext(ctx, `
+			UPDATE articles
+			SET headline = $1, standfirst = $2, editor_note = $3, editor_note_html = $4,
+			    body = $5, body_html = $6, label = $7, status = $8, comments_closed = $9,
+			    published_at = $10, updated_at = $11
+			WHERE id = $12 AND updated_at = $13`,
+			a.Headline, a.Standfirst, a.EditorNote, a.EditorNoteHTML,
+			a.Body, a.BodyHTML, a.Label, a.Status, a.CommentsClosed,
+			s.d.ts(a.PublishedAt), s.d.ts(tx.now), id, s.d.ts(previous))
+		if err != nil {
+			return translate(err, "article", "slug")
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return qalam.Errorf(qalam.KindConflict, "The article was changed meanwhile. Reload it and try again.")
+		}
+		if updated, err = s.oneArticle(ctx, tx, articleQuery{id: id}); err != nil {
+			return err
+		}
+		tx.changed(Change{ArticleID: id})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: update article %d: %w", id, err)
+	}
+	return updated, nil
+}
+
+// set assigns *v to *dst when v is not nil.
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// DeleteArticle removes the article, its byline, tags and comments.
+func (s *Store) DeleteArticle(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(tx *writeTx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = $1`, id)
+		if err != nil {
+			return translate(err, "article", "")
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return translate(sql.ErrNoRows, "article", "")
+		}
+		tx.changed(Change{ArticleID: id})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete article %d: %w", id, err)
+	}
+	return nil
+}

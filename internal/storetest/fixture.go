@@ -1,0 +1,135 @@
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"strings"
+	"testing"
+
+	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/store"
+)
+
+// The fixture builders store a valid row with a unique slug (or key),
+// apply the caller's changes first, and fail the test if storing fails.
+
+// unique returns prefix followed by random lower-case letters and digits.
+func unique(prefix string) string {
+	return prefix + "-" + strings.ToLower(rand.Text()[:10])
+}
+
+// Category stores a category.
+func Category(t testing.TB, st *store.Store, edit ...func(*qalam.Category)) *qalam.Category {
+	t.Helper()
+	c := &qalam.Category{Slug: unique("category"), Name: "Politics"}
+	for _, f := range edit {
+		if f != nil {
+			f(c)
+		}
+	}
+	if err := st.CreateCategory(context.Background(), c); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return c
+}
+
+// Author stores an author.
+func Author(t testing.TB, st *store.Store, edit ...func(*qalam.Author)) *qalam.Author {
+	t.Helper()
+	a := &qalam.Author{Slug: unique("author"), Name: "Ayesha Siddiqa", Bio: "Writes about politics."}
+	for _, f := range edit {
+		if f != nil {
+			f(a)
+		}
+	}
+	if err := st.CreateAuthor(context.Background(), a); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return a
+}
+
+// Article stores a published English news article. Unless edit sets them,
+// it creates a category and an author for it.
+func Article(t testing.TB, st *store.Store, edit ...func(*qalam.Article)) *qalam.Article {
+	t.Helper()
+	a := &qalam.Article{
+		Slug:       unique("article"),
+		Language:   qalam.English,
+		Label:      qalam.News,
+		Status:     qalam.Published,
+		Headline:   "Budget passes after a long night",
+		Standfirst: "The assembly voted 190 to 140.",
+		Body:       "The budget passed.",
+		BodyHTML:   "<p>The budget passed.</p>",
+	}
+	for _, f := range edit {
+		if f != nil {
+			f(a)
+		}
+	}
+	if a.CategoryID == 0 {
+		a.CategoryID = Category(t, st).ID
+	}
+	if len(a.AuthorIDs) == 0 {
+		a.AuthorIDs = []int64{Author(t, st).ID}
+	}
+	if err := st.CreateArticle(context.Background(), a); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return a
+}
+
+// Comment stores an approved comment on the article, which must be
+// published and open to comments.
+func Comment(t testing.TB, st *store.Store, articleID int64, edit ...func(*qalam.Comment)) *qalam.Comment {
+	t.Helper()
+	c := &qalam.Comment{
+		ArticleID:      articleID,
+		AuthorName:     "Reader",
+		AuthorEmail:    "reader@example.com",
+		Body:           "A fair point.",
+		BodyHTML:       "<p>A fair point.</p>",
+		Status:         qalam.Approved,
+		IPHash:         "iphash",
+		IdempotencyKey: unique("key"),
+	}
+	for _, f := range edit {
+		if f != nil {
+			f(c)
+		}
+	}
+	if _, err := st.CreateComment(context.Background(), c); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return c
+}
+
+// Commenter stores an untrusted commenter with a random token hash.
+func Commenter(t testing.TB, st *store.Store) *qalam.Commenter {
+	t.Helper()
+	c, err := st.CreateCommenter(context.Background(), []byte(rand.Text()))
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return c
+}
+
+// User stores an editor with a unique email.
+func User(t testing.TB, st *store.Store, edit ...func(*qalam.User)) *qalam.User {
+	t.Helper()
+	u := &qalam.User{
+		Email:        unique("editor") + "@example.com",
+		Name:         "Editor",
+		Role:         qalam.RoleEditor,
+		PasswordHash: "$argon2id$v=19$m=65536,t=1,p=4$c2FsdA$aGFzaA",
+	}
+	for _, f := range edit {
+		if f != nil {
+			f(u)
+		}
+	}
+	if err := st.CreateUser(context.Background(), u); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return u
+}

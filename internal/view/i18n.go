@@ -1,0 +1,87 @@
+package view
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/qalamnews/qalam"
+)
+
+// messages are the interface's words in each language; an Urdu article's
+// page speaks Urdu around it.
+var messages = map[string][2]string{ // key: {English, Urdu}
+	"skip":           {"Skip to content", "مواد پر جائیں"},
+	"latest":         {"Latest", "تازہ ترین"},
+	"comments":       {"Comments", "تبصرے"},
+	"discussion":     {"Discussion", "گفتگو"},
+	"leave_comment":  {"Leave a comment", "تبصرہ کیجیے"},
+	"reply":          {"Reply", "جواب دیں"},
+	"name":           {"Name", "نام"},
+	"email":          {"Email", "ای میل"},
+	"email_hint":     {"Never shown publicly.", "کبھی ظاہر نہیں کی جائے گی۔"},
+	"website":        {"Website", "ویب سائٹ"},
+	"comment":        {"Comment", "تبصرہ"},
+	"optional":       {"optional", "اختیاری"},
+	"required":       {"required", "لازمی"},
+	"remember":       {"Save my name and email in this browser for the next time I comment.", "اگلی بار کے لیے میرا نام اور ای میل اس براؤزر میں محفوظ کریں۔"},
+	"post":           {"Post comment", "تبصرہ بھیجیں"},
+	"replying_to":    {"Replying to", "جواب برائے"},
+	"cancel_reply":   {"Cancel reply", "جواب منسوخ کریں"},
+	"awaiting":       {"Your comment is awaiting moderation. Only you can see it until a moderator approves it.", "آپ کا تبصرہ منظوری کا منتظر ہے۔ منظوری تک یہ صرف آپ کو نظر آئے گا۔"},
+	"held":           {"Awaiting moderation", "منظوری کا منتظر"},
+	"closed":         {"Comments are closed on this article.", "اس مضمون پر تبصرے بند ہیں۔"},
+	"editors_note":   {"Editor's note", "مدیر کا نوٹ"},
+	"published":      {"Published", "اشاعت"},
+	"updated":        {"Updated", "تازہ کاری"},
+	"by":             {"By", "تحریر:"},
+	"and":            {"and", "اور"},
+	"category":       {"Category", "زمرہ"},
+	"tags":           {"Tags", "ٹیگز"},
+	"no_comments":    {"No comments yet. Start the discussion.", "ابھی کوئی تبصرہ نہیں۔ گفتگو کا آغاز کیجیے۔"},
+	"older":          {"Older articles", "پرانے مضامین"},
+	"no_articles":    {"Nothing published here yet.", "یہاں ابھی کچھ شائع نہیں ہوا۔"},
+	"moderation":     {"Comments are moderated. A first comment waits for approval; after that, comments from this browser appear at once.", "تبصرے منظوری کے بعد شائع ہوتے ہیں۔ پہلا تبصرہ منظوری کا منتظر رہتا ہے، اس کے بعد اس براؤزر سے تبصرے فوراً شائع ہوں گے۔"},
+	"comment_link":   {"Link to this comment", "اس تبصرے کا لنک"},
+	"articles_by":    {"Articles by", "مضامین از"},
+	"home":           {"Home", "سرورق"},
+	"sections":       {"Sections", "حصے"},
+	"footer_privacy": {"This site makes no requests to other sites and never shows commenters' email addresses.", "یہ سائٹ کسی دوسری سائٹ سے رابطہ نہیں کرتی اور تبصرہ نگاروں کے ای میل کبھی ظاہر نہیں کرتی۔"},
+	"chars_max":      {"At most 5,000 characters.", "زیادہ سے زیادہ 5000 حروف۔"},
+}
+
+// translate returns the message for key in lang; an unknown key is a
+// template bug and shows as itself so the page test finds it.
+func translate(lang qalam.Language, key string) string {
+	m, ok := messages[key]
+	if !ok {
+		return "?" + key + "?"
+	}
+	if lang == qalam.Urdu {
+		return m[1]
+	}
+	return m[0]
+}
+
+var urduMonths = [...]string{"جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر"}
+
+// formatDate writes a date the way readers of the language expect.
+func formatDate(lang qalam.Language, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if lang == qalam.Urdu {
+		return strconv.Itoa(t.Day()) + " " + urduMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+// countComments says "3 comments" in the language.
+func countComments(lang qalam.Language, n int) string {
+	if lang == qalam.Urdu {
+		return strconv.Itoa(n) + " تبصرے"
+	}
+	if n == 1 {
+		return "1 comment"
+	}
+	return strconv.Itoa(n) + " comments"
+}

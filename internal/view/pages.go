@@ -1,0 +1,101 @@
+package view
+
+import (
+	"html/template"
+
+	"github.com/qalamnews/qalam"
+)
+
+// Page is what every page shares: the site, the document's language and
+// the head's metadata. Each page's data embeds it.
+type Page struct {
+	SiteName    string
+	BaseURL     string
+	Categories  []*qalam.Category // the navigation
+	Title       string            // the page's own title; empty on the home page
+	Description string
+	Canonical   string // absolute URL
+	Lang        qalam.Language
+	NoIndex     bool // keep search engines away (error pages, held comments)
+}
+
+// Language is the page's language, English when unset.
+func (p Page) Language() qalam.Language {
+	if p.Lang == "" {
+		return qalam.English
+	}
+	return p.Lang
+}
+
+// Dir is the page's text direction.
+func (p Page) Dir() string { return p.Language().Dir() }
+
+// HomePage lists the latest articles.
+type HomePage struct {
+	Page
+	Articles []*qalam.Article
+	Older    string // link to the next page of older articles, if any
+}
+
+// ListPage lists the articles of an author, a category or a tag.
+type ListPage struct {
+	Page
+	Kind     string // "author", "category" or "tag"
+	Heading  string
+	Author   *qalam.Author // set on an author's page, for the bio
+	Articles []*qalam.Article
+	Older    string
+}
+
+// ArticlePage is an article with its discussion.
+type ArticlePage struct {
+	Page
+	Article *qalam.Article
+	// Thread is the rendered discussion (a cached fragment rendered by the
+	// "thread" partial from sanitised comments).
+	Thread template.HTML
+	Form   CommentForm
+	// Held is set when the reader has just posted a comment that waits for
+	// moderation.
+	Held bool
+}
+
+// CommentForm is the comment form's state: empty, prefilled from the
+// "remember me" cookie, pointed at a reply, or sent back with errors.
+type CommentForm struct {
+	Action      string // where the form posts
+	ArticlePath string // the article page, for "cancel reply"
+	Key         string // the one-time key that makes a retried post safe
+	ParentID    int64
+	ReplyTo     string // name of the commenter being answered
+	Name        string
+	Email       string
+	URL         string
+	Body        string
+	Remember    bool
+	Errors      qalam.FieldErrors
+	Message     string // an error about the whole form
+	Closed      bool
+}
+
+// Thread is the data of the recursive "thread" partial.
+type Thread struct {
+	Comments    []*qalam.Comment
+	Lang        qalam.Language
+	ArticlePath string
+	Closed      bool
+}
+
+// With returns the same thread settings for a list of replies.
+func (t Thread) With(comments []*qalam.Comment) Thread {
+	t.Comments = comments
+	return t
+}
+
+// ErrorPage explains an error to a reader.
+type ErrorPage struct {
+	Page
+	Status  int
+	Heading string
+	Message string
+}

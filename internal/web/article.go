@@ -1,0 +1,149 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/store"
+	"github.com/qalamnews/qalam/internal/view"
+)
+
+// maxThreadDepth is how deep replies nest on the page; deeper replies are
+// shown at this depth, under their nearest shown ancestor.
+const maxThreadDepth = 6
+
+// articleEntry returns the article ready to render, from the cache or the
+// store. Drafts are not found: readers only see published articles.
+func (s *Site) articleEntry(ctx context.Context, slug string) (*articleEntry, error) {
+	if e := s.cache.article(slug); e != nil {
+		return e, nil
+	}
+	gen, _ := s.cache.generation()
+	a, err := s.store.ArticleBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != qalam.Published {
+		return nil, qalam.Errorf(qalam.KindNotFound, "article not found")
+	}
+	approved := qalam.Approved
+	comments, err := s.store.FindComments(ctx, store.CommentFilter{ArticleID: a.ID, Status: &approved})
+	if err != nil {
+		return nil, err
+	}
+	thread, err := s.renderThread(a, comments)
+	if err != nil {
+		return nil, err
+	}
+	e := &articleEntry{article: a, thread: thread, names: make(map[int64]string, len(comments))}
+	for _, c := range comments {
+		e.names[c.ID] = c.AuthorName
+	}
+	s.cache.putArticle(gen, e)
+	return e, nil
+}
+
+// renderThread renders comments (oldest first) as the nested discussion.
+func (s *Site) renderThread(a *qalam.Article, comments []*qalam.Comment) (template.HTML, error) {
+	if len(comments) == 0 {
+		return "", nil
+	}
+	roots := qalam.BuildThread(comments, maxThreadDepth)
+	var buf bytes.Buffer
+	buf.Grow(len(comments) * 900)
+	t := view.Thread{Comments: roots, Lang: a.Language, ArticlePath: view.ArticlePath(a.Slug), Closed: a.CommentsClosed}
+	if err := s.view.ExecutePartial(&buf, "thread", t); err != nil {
+		return "", err
+	}
+	// The partial's output is built from sanitised comment HTML and
+	// escaped fields, so it is safe to insert as it is.
+	return template.HTML(buf.String()), nil
+}
+
+func (s *Site) showArticle(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	e, err := s.articleEntry(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	form := s.newForm(e.article)
+	if rem, ok := readRemembered(r); ok {
+		form.Name, form.Email, form.URL, form.Remember = rem.Name, rem.Email, rem.URL, true
+	}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil {
+		if name, ok := e.names[id]; ok {
+			form.ParentID, form.ReplyTo = id, name
+		}
+	}
+	page := s.articlePage(ctx, e, form)
+	held, err := s.ownHeldComments(ctx, r, e.article.ID)
+	if err != nil {
+		return err
+	}
+	if len(held) > 0 {
+		// The reader sees their own comments awaiting moderation in place:
+		// this page is theirs alone, built without the shared cache.
+		if page.Thread, err = s.threadWith(ctx, e.article, held); err != nil {
+			return err
+		}
+		page.Held = r.URL.Query().Has("held")
+		page.NoIndex = true
+		w.Header().Set("Cache-Control", "private, no-store")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	return s.view.Render(w, http.StatusOK, "site/article", page)
+}
+
+func (s *Site) articlePage(ctx context.Context, e *articleEntry, form view.CommentForm) view.ArticlePage {
+	a := e.article
+	page := view.ArticlePage{Page: s.page(ctx), Article: a, Thread: e.thread, Form: form}
+	page.Title = a.Headline
+	page.Description = a.Standfirst
+	page.Lang = a.Language
+	page.Canonical = s.opts.BaseURL + view.ArticlePath(a.Slug)
+	return page
+}
+
+// newForm is an empty comment form with a fresh one-time key.
+func (s *Site) newForm(a *qalam.Article) view.CommentForm {
+	path := view.ArticlePath(a.Slug)
+	return view.CommentForm{Action: path + "/comments", ArticlePath: path, Key: newFormKey(), Closed: a.CommentsClosed}
+}
+
+// newFormKey is the one-time key a comment form carries: 128 random bits.
+func newFormKey() string { return randomToken()[:26] }
+
+// ownHeldComments returns the comments on this article that this browser
+// posted and that still await moderation.
+func (s *Site) ownHeldComments(ctx context.Context, r *http.Request, articleID int64) ([]*qalam.Comment, error) {
+	ids := s.heldIDs(r)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	pending := qalam.Pending
+	return s.store.FindComments(ctx, store.CommentFilter{ArticleID: articleID, Status: &pending, IDs: ids})
+}
+
+// threadWith renders the approved thread with the reader's held comments
+// in their places.
+func (s *Site) threadWith(ctx context.Context, a *qalam.Article, held []*qalam.Comment) (template.HTML, error) {
+	approved := qalam.Approved
+	comments, err := s.store.FindComments(ctx, store.CommentFilter{ArticleID: a.ID, Status: &approved})
+	if err != nil {
+		return "", err
+	}
+	comments = append(comments, held...)
+	slices.SortFunc(comments, func(x, y *qalam.Comment) int { return cmp.Compare(x.ID, y.ID) })
+	return s.renderThread(a, comments)
+}
+
+// isNotFound reports whether err means the thing does not exist.
+func isNotFound(err error) bool { return errors.Is(err, qalam.ErrNotFound) }

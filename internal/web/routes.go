@@ -1,0 +1,18 @@
+package web
+
+import "net/http"
+
+// Routes returns the public site's handler: every route it serves.
+func (s *Site) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", s.handle(s.showHome))
+	mux.Handle("GET /articles/{slug}", s.handle(s.showArticle))
+	mux.Handle("POST /articles/{slug}/comments", s.handle(s.postComment))
+	mux.Handle("GET /authors/{slug}", s.handle(s.showAuthor))
+	mux.Handle("GET /categories/{slug}", s.handle(s.showCategory))
+	mux.Handle("GET /tags/{slug}", s.handle(s.showTag))
+	mux.HandleFunc("GET /static/{hash}/{name...}", s.serveAsset)
+	mux.Handle("GET /healthz", s.handle(s.health))
+	mux.Handle("/", s.handle(notFound))
+	return mux
+}

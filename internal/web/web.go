@@ -1,0 +1,77 @@
+// Package web is the public site: the home page, article pages with their
+// discussion, the author, category and tag listings, and comment posting.
+// routes.go is its index.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/store"
+	"github.com/qalamnews/qalam/internal/view"
+)
+
+// Store is what the public site needs from the database.
+type Store interface {
+	ArticleBySlug(ctx context.Context, slug string) (*qalam.Article, error)
+	FindArticles(ctx context.Context, f store.ArticleFilter) ([]*qalam.Article, int, error)
+	AuthorBySlug(ctx context.Context, slug string) (*qalam.Author, error)
+	CategoryBySlug(ctx context.Context, slug string) (*qalam.Category, error)
+	TagBySlug(ctx context.Context, slug string) (*qalam.Tag, error)
+	FindCategories(ctx context.Context) ([]*qalam.Category, error)
+	FindComments(ctx context.Context, f store.CommentFilter) ([]*qalam.Comment, error)
+	CreateComment(ctx context.Context, c *qalam.Comment) (bool, error)
+	CreateCommenter(ctx context.Context, tokenHash []byte) (*qalam.Commenter, error)
+	CommenterByToken(ctx context.Context, tokenHash []byte) (*qalam.Commenter, error)
+}
+
+// Options configure the site.
+type Options struct {
+	SiteName string
+	BaseURL  string // absolute, no trailing slash
+	// Secret keys the signed cookies and the address hashes.
+	Secret []byte
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; by default none is, and the client is the connection's peer.
+	TrustedProxies []netip.Prefix
+	// SecureCookies marks cookies Secure (the site is served over HTTPS).
+	SecureCookies bool
+	Log           *slog.Logger
+	Now           func() time.Time
+}
+
+// Site serves the public pages.
+type Site struct {
+	store Store
+	view  *view.Engine
+	opts  Options
+	log   *slog.Logger
+	now   func() time.Time
+	cache *pageCache
+	keys  keys
+}
+
+// New builds the public site over a store and a template engine.
+func New(st Store, engine *view.Engine, opts Options) *Site {
+	s := &Site{store: st, view: engine, opts: opts, log: opts.Log, now: opts.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.cache = newPageCache()
+	s.keys = deriveKeys(opts.Secret)
+	return s
+}
+
+// Invalidate drops what a committed change made stale. Wire it to
+// store.WatchChanges so every node's writes reach every node's cache.
+func (s *Site) Invalidate(c store.Change) { s.cache.invalidate(c) }
+
+// SetCacheLive turns page caching on while the change feed is connected and
+// off while it is not, so a node never serves a page it cannot invalidate.
+func (s *Site) SetCacheLive(live bool) { s.cache.setLive(live) }
