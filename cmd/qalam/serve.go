@@ -47,6 +47,12 @@ type Main struct {
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
 	serveErr chan error
+
+	feedUp     chan struct{} // closed when the change feed first connects
+	feedUpOnce sync.Once
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Run opens and migrates the database, seeds the demo if asked, and starts
@@ -99,6 +105,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	watchCtx, stop := context.WithCancel(context.Background())
 	m.stop = stop
+	m.feedUp = make(chan struct{})
 	m.wg.Go(func() {
 		err := st.WatchChanges(watchCtx, m.onChange)
 		if err != nil && watchCtx.Err() == nil {
@@ -106,6 +113,14 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.site.SetCacheLive(false)
 	})
+
+	// Serve with the page cache on from the first request, unless the
+	// change feed is slow to connect; the site works without it meanwhile.
+	select {
+	case <-m.feedUp:
+	case <-time.After(5 * time.Second):
+		m.Log.Warn("change feed not connected yet; serving without the page cache")
+	}
 
 	m.server = server.New(cfg.Addr, m.site.Routes(), m.Log, server.Options{HTTPS: https})
 	if err := m.server.Listen(); err != nil {
@@ -128,6 +143,7 @@ func (m *Main) onChange(c store.Change) {
 		m.site.SetCacheLive(false)
 	case c.All:
 		m.site.SetCacheLive(true)
+		m.feedUpOnce.Do(func() { close(m.feedUp) })
 	default:
 		m.site.Invalidate(c)
 	}
@@ -150,8 +166,14 @@ func (m *Main) URL() string {
 }
 
 // Close stops the server, letting requests in flight finish within the
-// shutdown timeout, then closes the database.
+// shutdown timeout, then closes the database. Calling it again does
+// nothing more and returns the first result.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.server != nil {
 		timeout := m.Config.ShutdownTimeout

@@ -39,9 +39,10 @@ var authors = []qalam.Author{
 	},
 	{
 		Slug: "farhana-qureshi",
-		Name: "Farhana Qureshi",
-		Bio: "Farhana Qureshi edits our Urdu pages and reports in Urdu on schools, libraries and neighbourhood affairs. " +
-			"She has taught Urdu literature at a Qasimabad college and still runs a monthly reading circle in the Old Bazaar.",
+		Name: "فرحانہ قریشی",
+		Bio: "فرحانہ قریشی ہمارے اردو صفحات کی مدیر ہیں اور تعلیم، کتب خانوں اور محلوں کے مسائل پر اردو میں لکھتی ہیں۔ " +
+			"صحافت سے پہلے وہ قاسم آباد کے ایک کالج میں اردو ادب پڑھاتی رہی ہیں، " +
+			"اور آج بھی پرانے بازار میں ہر مہینے ایک مطالعاتی حلقہ چلاتی ہیں۔",
 	},
 }
 

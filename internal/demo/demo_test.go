@@ -102,7 +102,7 @@ func checkArticles(t *testing.T, s site) {
 		t.Errorf("%d authors, want 3", len(s.authors))
 	}
 	for _, a := range s.authors {
-		if a.Bio == "" || strings.Count(a.Bio, ". ") < 1 {
+		if n := strings.Count(a.Bio, ".") + strings.Count(a.Bio, "۔"); n < 2 || n > 3 {
 			t.Errorf("author %s: bio %q, want 2-3 sentences", a.Slug, a.Bio)
 		}
 	}

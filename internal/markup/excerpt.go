@@ -27,12 +27,24 @@ func Excerpt(src string, maxRunes int) string {
 	return cut(plainText(&buf), maxRunes)
 }
 
-// Elements whose content does not belong in a summary: code, figure captions, footnote marks and footnotes
-// (goldmark's only div).
-var skippedInExcerpt = map[string]bool{"pre": true, "figure": true, "sup": true, "div": true}
+// skippedInExcerpt reports elements whose content does not belong in a summary: code, figures with their
+// captions, footnote marks and the footnotes themselves (goldmark's only div).
+func skippedInExcerpt(tag string) bool {
+	switch tag {
+	case "pre", "figure", "sup", "div":
+		return true
+	}
+	return false
+}
 
-// Inline elements: their boundaries are not word boundaries ("**Lah**ore" is one word).
-var inlineInExcerpt = map[string]bool{"a": true, "em": true, "strong": true, "code": true, "del": true, "img": true, "sup": true}
+// inlineInExcerpt reports elements whose boundaries are not word boundaries ("**Lah**ore" is one word).
+func inlineInExcerpt(tag string) bool {
+	switch tag {
+	case "a", "em", "strong", "code", "del", "img", "sup":
+		return true
+	}
+	return false
+}
 
 // plainText extracts the text of goldmark's HTML with whitespace collapsed to single spaces. Tokenising the
 // rendered HTML rather than walking goldmark's tree means entities and backslash escapes are already resolved.
@@ -64,19 +76,15 @@ func plainText(r *bytes.Buffer) string {
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
-			if skippedInExcerpt[tag] {
+			if skippedInExcerpt(tag) {
 				switch tt {
 				case html.StartTagToken:
 					skip++
 				case html.EndTagToken:
-					skip--
+					skip = max(skip-1, 0)
 				}
-				if !inlineInExcerpt[tag] {
-					space = true
-				}
-				continue
 			}
-			if !inlineInExcerpt[tag] {
+			if !inlineInExcerpt(tag) {
 				space = true
 			}
 		}
@@ -84,7 +92,8 @@ func plainText(r *bytes.Buffer) string {
 }
 
 // cut shortens text to at most maxRunes runes including the ellipsis, at the last space that fits. It works in
-// runes, so it never splits a UTF-8 sequence, and it does not leave a combining mark or joiner orphaned.
+// runes, so it never splits a UTF-8 sequence, and it does not part a letter from its combining marks (Arabic
+// script stacks shadda and vowels on a letter) or end on a joiner.
 func cut(text string, maxRunes int) string {
 	if utf8.RuneCountInString(text) <= maxRunes {
 		return text
@@ -104,10 +113,9 @@ func cut(text string, maxRunes int) string {
 		if i := strings.LastIndexByte(head, ' '); i >= 0 {
 			head = head[:i]
 		} else {
-			// One long word (or a script written without spaces): cut between grapheme-ish units.
+			// The first word alone is too long: cut inside it, but not before a combining mark.
 			for head != "" {
-				r, _ := utf8.DecodeRuneInString(text[len(head):])
-				if !unicode.Is(unicode.M, r) && r != '\u200c' && r != '\u200d' {
+				if r, _ := utf8.DecodeRuneInString(text[len(head):]); !unicode.Is(unicode.M, r) {
 					break
 				}
 				_, size := utf8.DecodeLastRuneInString(head)
@@ -115,6 +123,8 @@ func cut(text string, maxRunes int) string {
 			}
 		}
 	}
-	head = strings.TrimRightFunc(head, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	head = strings.TrimRightFunc(head, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || r == '\u200c' || r == '\u200d'
+	})
 	return head + ellipsis
 }

@@ -188,6 +188,16 @@ func TestComment(t *testing.T) {
 		}
 	})
 
+	t.Run("CRLF from a textarea becomes br", func(t *testing.T) {
+		doc := parse(t, markup.Comment("first line\r\nsecond line\r\n"))
+		if got, want := len(elements(doc, "br")), 1; got != want {
+			t.Errorf("got %d <br>, want %d", got, want)
+		}
+		if strings.Contains(text(doc), "\r") {
+			t.Errorf("text %q keeps a carriage return", text(doc))
+		}
+	})
+
 	t.Run("blank lines become paragraphs", func(t *testing.T) {
 		doc := parse(t, markup.Comment("one\n\ntwo\n\n\nthree"))
 		var got []string
@@ -226,6 +236,18 @@ func TestComment(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("links = %q, want %q", got, want)
+		}
+	})
+
+	t.Run("a linked image becomes the link's text", func(t *testing.T) {
+		doc := parse(t, markup.Comment("[![the chart](https://example.com/c.png)](https://example.com/story)"))
+		links := elements(doc, "a")
+		if len(links) != 1 {
+			t.Fatalf("got %d links, want 1", len(links))
+		}
+		href, _ := attr(links[0], "href")
+		if got, want := text(links[0])+" -> "+href, "the chart -> https://example.com/story"; got != want {
+			t.Errorf("link = %q, want %q", got, want)
 		}
 	})
 
@@ -277,13 +299,28 @@ func TestComment(t *testing.T) {
 	})
 }
 
-// longComment builds a comment of exactly n runes mixing Urdu, English, links, emphasis and paragraphs.
+// longComment builds a comment of exactly n runes with markup every few words: Urdu and English, links, bare
+// URLs, emphasis, code, quotes and paragraphs. It is the worst realistic case, not the typical one.
 func longComment(n int) string {
-	parts := []string{
+	return fill(n, []string{
 		"یہ خبر بہت اہم ہے\u200c اور ", "**the report** says ", "https://example.com/report?id=42 ",
 		"کے مطابق ", "*prices rose* by 12%.\n", "[source](https://example.org/a) ", "پاکستان\u200fمیں ",
 		"`code` ", "> quoted line\n", "\n\n",
-	}
+	})
+}
+
+// proseComment builds a comment of exactly n runes that reads like a typical long comment: paragraphs of
+// Urdu and English prose with the odd link and emphasis.
+func proseComment(n int) string {
+	return fill(n, []string{
+		"میں نے یہ رپورٹ غور سے پڑھی ہے اور مجھے لگتا ہے کہ حکومت کو اس مسئلے پر فوری توجہ دینی چاہیے۔ ",
+		"The figures in the third paragraph do not match what the ministry published last year, ",
+		"see https://example.gov.pk/budget/2025 for the original table. ",
+		"اگر یہ اعداد و شمار درست ہیں تو *مہنگائی* کی شرح اس سے کہیں زیادہ ہے جتنی بتائی جا رہی ہے۔\n\n",
+	})
+}
+
+func fill(n int, parts []string) string {
 	var b strings.Builder
 	for i := 0; utf8.RuneCountInString(b.String()) < n-4; i++ {
 		b.WriteString(parts[i%len(parts)])
@@ -600,11 +637,20 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func BenchmarkComment(b *testing.B) {
-	src := longComment(5000)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(src)))
-	for b.Loop() {
-		markup.Comment(src)
+	for _, bc := range []struct {
+		name string
+		src  string
+	}{
+		{"prose-5000-runes", proseComment(5000)},
+		{"dense-5000-runes", longComment(5000)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.src)))
+			for b.Loop() {
+				markup.Comment(bc.src)
+			}
+		})
 	}
 }
 

@@ -53,7 +53,7 @@ type articleQuery struct {
 // built on this expression.
 const articleOrder = `COALESCE(a.published_at, a.created_at)`
 
-// where builds the WHERE clause of q; paged adds the keyset condition.
+// articleWhere builds the WHERE clause of q; paged adds the keyset condition.
 func (s *Store) articleWhere(a *args, q articleQuery, paged bool) string {
 	var conds []string
 	if q.id != 0 {

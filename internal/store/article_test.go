@@ -15,8 +15,7 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 func TestStore_CreateArticle(t *testing.T) {
-	clock := storetest.NewClock(time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC))
-	forEachDialectOpts(t, store.Options{Now: clock.Now}, func(t *testing.T, st *store.Store) {
+	forEachDialectAt(t, time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC), func(t *testing.T, st *store.Store, clock *storetest.Clock) {
 		ctx := context.Background()
 		category := storetest.Category(t, st)
 		first := storetest.Author(t, st, func(a *qalam.Author) { a.Name = "zeenat" })
@@ -197,13 +196,13 @@ func TestStore_FindArticles(t *testing.T) {
 			})
 		}
 		p1 := make("p1", func(a *qalam.Article) { a.PublishedAt = day.AddDate(0, 0, 1); a.TagNames = []string{"budget"} })
-		make("p2", func(a *qalam.Article) { a.PublishedAt = day.AddDate(0, 0, 2); a.Language = qalam.Urdu })
+		p2 := make("p2", func(a *qalam.Article) { a.PublishedAt = day.AddDate(0, 0, 2); a.Language = qalam.Urdu })
 		make("p3", func(a *qalam.Article) {
 			a.PublishedAt = day.AddDate(0, 0, 3)
 			a.CategoryID = sport.ID
 			a.AuthorIDs = []int64{bilal.ID, ayesha.ID}
 		})
-		make("p4", func(a *qalam.Article) { a.PublishedAt = day.AddDate(0, 0, 4); a.TagNames = []string{"budget", "tax"} })
+		p4 := make("p4", func(a *qalam.Article) { a.PublishedAt = day.AddDate(0, 0, 4); a.TagNames = []string{"budget", "tax"} })
 		make("p5", func(a *qalam.Article) { a.PublishedAt = day.AddDate(0, 0, 5); a.AuthorIDs = []int64{bilal.ID} })
 		make("d1", func(a *qalam.Article) { a.Status = qalam.Draft; a.CreatedAt = day.AddDate(0, 0, 3).Add(time.Hour) })
 		make("d2", func(a *qalam.Article) { a.Status = qalam.Draft; a.CreatedAt = day.AddDate(0, 0, 9) })
@@ -228,9 +227,10 @@ func TestStore_FindArticles(t *testing.T) {
 			{"combined", store.ArticleFilter{Status: ptr(qalam.Published), AuthorID: ayesha.ID, TagID: budget.ID}, []string{"p4", "p1"}, 2},
 			{"no match", store.ArticleFilter{CategoryID: 1_000_000}, []string{}, 0},
 			{"first page", store.ArticleFilter{Status: ptr(qalam.Published), Limit: 2}, []string{"p5", "p4"}, 5},
-			{"next page", store.ArticleFilter{Status: ptr(qalam.Published), Limit: 2, BeforePublished: day.AddDate(0, 0, 4), BeforeID: 1 << 40}, []string{"p3", "p2"}, 5},
-			{"last page", store.ArticleFilter{Status: ptr(qalam.Published), Limit: 2, BeforePublished: day.AddDate(0, 0, 2), BeforeID: 1 << 40}, []string{"p1"}, 5},
-			{"same date, smaller id first", store.ArticleFilter{Status: ptr(qalam.Published), BeforePublished: day.AddDate(0, 0, 1), BeforeID: p1.ID}, []string{}, 5},
+			{"next page", store.ArticleFilter{Status: ptr(qalam.Published), Limit: 2, BeforePublished: p4.PublishedAt, BeforeID: p4.ID}, []string{"p3", "p2"}, 5},
+			{"last page", store.ArticleFilter{Status: ptr(qalam.Published), Limit: 2, BeforePublished: p2.PublishedAt, BeforeID: p2.ID}, []string{"p1"}, 5},
+			{"past the end", store.ArticleFilter{Status: ptr(qalam.Published), BeforePublished: p1.PublishedAt, BeforeID: p1.ID}, []string{}, 5},
+			{"before a date alone", store.ArticleFilter{BeforePublished: day.AddDate(0, 0, 3).Add(time.Minute)}, []string{"p3", "p2", "p1"}, 7},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				list, total, err := st.FindArticles(ctx, tc.filter)
@@ -247,6 +247,31 @@ func TestStore_FindArticles(t *testing.T) {
 			})
 		}
 
+		t.Run("same date: larger id first, keyset continues by id", func(t *testing.T) {
+			culture := storetest.Category(t, st)
+			same := day.AddDate(0, 0, 7)
+			var ids []int64
+			for range 3 {
+				a := storetest.Article(t, st, func(a *qalam.Article) { a.CategoryID, a.PublishedAt = culture.ID, same })
+				ids = append(ids, a.ID)
+			}
+			list, _, err := st.FindArticles(ctx, store.ArticleFilter{CategoryID: culture.ID, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 2 || list[0].ID != ids[2] || list[1].ID != ids[1] {
+				t.Fatalf("first page = %v, want ids %d, %d", list, ids[2], ids[1])
+			}
+			last := list[1]
+			list, _, err = st.FindArticles(ctx, store.ArticleFilter{CategoryID: culture.ID, Limit: 2,
+				BeforePublished: last.PublishedAt, BeforeID: last.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 || list[0].ID != ids[0] {
+				t.Fatalf("second page = %v, want id %d", list, ids[0])
+			}
+		})
 		t.Run("page loaded like a single article", func(t *testing.T) {
 			list, _, err := st.FindArticles(ctx, store.ArticleFilter{})
 			if err != nil {
@@ -280,8 +305,7 @@ func TestStore_FindArticles(t *testing.T) {
 }
 
 func TestStore_UpdateArticle(t *testing.T) {
-	clock := storetest.NewClock(time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC))
-	forEachDialectOpts(t, store.Options{Now: clock.Now}, func(t *testing.T, st *store.Store) {
+	forEachDialectAt(t, time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC), func(t *testing.T, st *store.Store, clock *storetest.Clock) {
 		ctx := context.Background()
 		t.Run("set fields changed, nil fields kept", func(t *testing.T) {
 			a := storetest.Article(t, st, func(a *qalam.Article) { a.TagNames = []string{"budget"} })

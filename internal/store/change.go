@@ -22,9 +22,10 @@ type Change struct {
 // WatchChanges calls fn for every committed change affecting public pages:
 // this node's, and on PostgreSQL every node's (LISTEN/NOTIFY, the NOTIFY
 // sent inside the writing transaction). It calls fn(Change{All: true}) when
-// it (re)connects, which on SQLite is once, at the start. Calls to fn come
-// from one goroutine, in commit order. It blocks until ctx ends, then
-// returns nil.
+// it (re)connects, which on SQLite is once, at the start, and on
+// PostgreSQL fn(Change{Offline: true}) once when its connection fails,
+// before retrying with backoff. Calls to fn come from one goroutine, in
+// commit order. It blocks until ctx ends, then returns nil.
 func (s *Store) WatchChanges(ctx context.Context, fn func(Change)) error {
 	return s.d.watch(ctx, fn)
 }

@@ -82,8 +82,8 @@ func (s *Store) CreateComment(ctx context.Context, c *qalam.Comment) (created bo
 // A ParentID must name a comment on the same article stored before this
 // call or earlier in cs. As the caller cannot know the IDs of comments
 // not yet stored, a reply to a comment in the same batch is given by
-// listing it in that comment's Replies (and later in cs): each stored
-// comment's ID is written into the ParentID of its Replies.
+// listing it in that comment's Replies (and later in cs): it is stored
+// with its ParentID set to that comment's new ID.
 func (s *Store) CreateComments(ctx context.Context, cs []*qalam.Comment) error {
 	for _, c := range cs {
 		if err := checkComment(c); err != nil {
@@ -93,25 +93,31 @@ func (s *Store) CreateComments(ctx context.Context, cs []*qalam.Comment) error {
 	stored := make([]*qalam.Comment, len(cs))
 	err := s.write(ctx, func(tx *writeTx) error {
 		articles := map[int64]bool{}
+		// The caller's comments change only once the batch is committed.
+		parentOf := map[*qalam.Comment]int64{}
 		for i, c := range cs {
 			if !articles[c.ArticleID] {
 				var n int
 				err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE id = $1`, c.ArticleID).Scan(&n)
 				if err != nil {
-					return err
+					return translate(err, "article", "")
 				}
 				if n == 0 {
 					return translate(sql.ErrNoRows, "article", "")
 				}
 				articles[c.ArticleID] = true
 			}
-			sc, _, err := s.insertComment(ctx, tx, c)
+			in := *c
+			if id, ok := parentOf[c]; ok {
+				in.ParentID = id
+			}
+			sc, _, err := s.insertComment(ctx, tx, &in)
 			if err != nil {
 				return fmt.Errorf("comment %d of %d: %w", i+1, len(cs), err)
 			}
 			stored[i] = sc
 			for _, r := range c.Replies {
-				r.ParentID = sc.ID
+				parentOf[r] = sc.ID
 			}
 		}
 		return nil

@@ -77,7 +77,6 @@ func (*sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, 
 		return nil, nil, err
 	}
 	writer.SetMaxOpenConns(1)
-	writer.SetConnMaxIdleTime(0)
 	// The writer creates the file and switches it to WAL before any
 	// reader (which may not write) opens it.
 	if err := writer.PingContext(ctx); err != nil {
@@ -217,13 +216,19 @@ func (*postgresDialect) committed([]Change) {}
 
 // watch listens on a dedicated connection (LISTEN cannot share a pooled
 // one), reconnecting with backoff until ctx ends. Notifications sent while
-// it was disconnected are lost, hence Change{All: true} on each connect.
+// it is disconnected are lost: it says Change{Offline: true} when the
+// connection fails and Change{All: true} on each connect.
 func (d *postgresDialect) watch(ctx context.Context, fn func(Change)) error {
 	backoff := pgMinBackoff
+	offline := false
 	for {
-		_ = d.listen(ctx, fn, func() { backoff = pgMinBackoff })
+		_ = d.listen(ctx, fn, func() { backoff, offline = pgMinBackoff, false })
 		if ctx.Err() != nil {
 			return nil
+		}
+		if !offline {
+			offline = true
+			fn(Change{Offline: true})
 		}
 		t := time.NewTimer(backoff)
 		select {

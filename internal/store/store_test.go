@@ -17,19 +17,30 @@ import (
 // configured): one body of test code for both engines.
 func forEachDialect(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 	t.Helper()
-	forEachDialectOpts(t, store.Options{}, fn)
+	run(t, func(t *testing.T, dsn string) { fn(t, storetest.OpenDSN(t, dsn, store.Options{})) })
 }
 
-// forEachDialectOpts is forEachDialect with store options (a clock).
-func forEachDialectOpts(t *testing.T, opts store.Options, fn func(t *testing.T, st *store.Store)) {
+// forEachDialectAt is forEachDialect with each store on its own test
+// clock, stopped at start.
+func forEachDialectAt(t *testing.T, start time.Time, fn func(t *testing.T, st *store.Store, clock *storetest.Clock)) {
+	t.Helper()
+	run(t, func(t *testing.T, dsn string) {
+		clock := storetest.NewClock(start)
+		fn(t, storetest.OpenDSN(t, dsn, store.Options{Now: clock.Now}), clock)
+	})
+}
+
+// run runs fn in parallel subtests "sqlite" and "postgres" with the DSN of
+// an empty database of each kind.
+func run(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
-		fn(t, storetest.OpenDSN(t, storetest.SQLitePath(t), opts))
+		fn(t, storetest.SQLitePath(t))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		fn(t, storetest.OpenDSN(t, storetest.PostgresURL(t), opts))
+		fn(t, storetest.PostgresURL(t))
 	})
 }
 
@@ -63,12 +74,12 @@ func TestStore_Dialect(t *testing.T) {
 // precision, whatever zone and precision the clock had.
 func TestStore_TimestampsRoundTrip(t *testing.T) {
 	karachi := time.FixedZone("PKT", 5*60*60)
-	clock := storetest.NewClock(time.Date(2025, 3, 9, 23, 59, 58, 123456789, karachi))
+	now := time.Date(2025, 3, 9, 23, 59, 58, 123456789, karachi)
 	want := time.Date(2025, 3, 9, 18, 59, 58, 123456000, time.UTC)
 	imported := time.Date(1999, 12, 31, 23, 59, 59, 999999999, karachi)
 	wantImported := time.Date(1999, 12, 31, 18, 59, 59, 999999000, time.UTC)
 
-	forEachDialectOpts(t, store.Options{Now: clock.Now}, func(t *testing.T, st *store.Store) {
+	forEachDialectAt(t, now, func(t *testing.T, st *store.Store, _ *storetest.Clock) {
 		ctx := context.Background()
 		author := storetest.Author(t, st)
 		old := storetest.Article(t, st, func(a *qalam.Article) { a.PublishedAt = imported })
