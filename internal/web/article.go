@@ -5,7 +5,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -25,7 +27,7 @@ func (s *Site) articleEntry(ctx context.Context, slug string) (*articleEntry, er
 	if e := s.cache.article(slug); e != nil {
 		return e, nil
 	}
-	gen, _ := s.cache.generation()
+	gen, live := s.cache.generation()
 	a, err := s.store.ArticleBySlug(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -46,8 +48,57 @@ func (s *Site) articleEntry(ctx context.Context, slug string) (*articleEntry, er
 	for _, c := range comments {
 		e.names[c.ID] = c.AuthorName
 	}
+	if !live {
+		return e, nil // not kept, so not worth splitting
+	}
+	if e.before, e.after, err = s.splitPage(ctx, e); err != nil {
+		return nil, err
+	}
 	s.cache.putArticle(gen, e)
 	return e, nil
+}
+
+// keyMarker stands in for the form's one-time key while the shared copy of
+// an article page is rendered; it has a real key's length and alphabet.
+const keyMarker = "QALAMKEYMARKERQALAMKEYMARK"
+
+// splitPage renders the article page as most readers get it and splits it
+// around the one-time key, so serving it costs two writes, not a render.
+func (s *Site) splitPage(ctx context.Context, e *articleEntry) (before, after []byte, err error) {
+	form := s.newForm(e.article)
+	form.Key = keyMarker
+	var buf bytes.Buffer
+	if err := s.view.Execute(&buf, "site/article", s.articlePage(ctx, e, form)); err != nil {
+		return nil, nil, err
+	}
+	page := buf.Bytes()
+	i := bytes.Index(page, []byte(keyMarker))
+	if i < 0 || bytes.Count(page, []byte(keyMarker)) != 1 {
+		if e.article.CommentsClosed {
+			return page, nil, nil // no form, no key
+		}
+		return nil, nil, fmt.Errorf("web: article page holds the key marker %d times", bytes.Count(page, []byte(keyMarker)))
+	}
+	return page[:i], page[i+len(keyMarker):], nil
+}
+
+// writeSplitPage serves the shared copy of an article page with a fresh
+// one-time key in its place.
+func writeSplitPage(w http.ResponseWriter, e *articleEntry) {
+	key := newFormKey()
+	if e.after == nil {
+		key = ""
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(e.before)+len(key)+len(e.after)))
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	w.Write(e.before)
+	if e.after != nil {
+		io.WriteString(w, key)
+		w.Write(e.after)
+	}
 }
 
 // renderThread renders comments (oldest first) as the nested discussion.
@@ -72,6 +123,10 @@ func (s *Site) showArticle(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.articleEntry(ctx, r.PathValue("slug"))
 	if err != nil {
 		return err
+	}
+	if e.before != nil && isPlainRequest(r) {
+		writeSplitPage(w, e)
+		return nil
 	}
 	form := s.newForm(e.article)
 	if rem, ok := readRemembered(r); ok {
@@ -100,6 +155,21 @@ func (s *Site) showArticle(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
 	return s.view.Render(w, http.StatusOK, "site/article", page)
+}
+
+// isPlainRequest reports whether the reader gets the article page everyone
+// gets: no query (reply target, held notice), and no cookie that makes the
+// page theirs (remembered name, held comments).
+func isPlainRequest(r *http.Request) bool {
+	if r.URL.RawQuery != "" {
+		return false
+	}
+	for _, name := range []string{rememberCookie, heldCookie} {
+		if _, err := r.Cookie(name); err == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Site) articlePage(ctx context.Context, e *articleEntry, form view.CommentForm) view.ArticlePage {

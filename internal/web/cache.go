@@ -40,7 +40,11 @@ type articleEntry struct {
 	// names maps each approved comment's ID to its author's name, so a
 	// reply link can be honoured without a query.
 	names map[int64]string
-	size  int
+	// before and after are the whole page as most readers get it (no
+	// reply target, nothing remembered, nothing held), split around the
+	// comment form's one-time key, which each reader must get fresh.
+	before, after []byte
+	size          int
 }
 
 func newPageCache() *pageCache {
@@ -65,7 +69,7 @@ func (c *pageCache) article(slug string) *articleEntry {
 }
 
 func (c *pageCache) putArticle(gen uint64, e *articleEntry) {
-	e.size = len(e.thread) + len(e.article.BodyHTML) + len(e.article.Body) + 2048
+	e.size = len(e.thread) + len(e.before) + len(e.after) + len(e.article.BodyHTML) + len(e.article.Body) + 2048
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.live || gen != c.gen {

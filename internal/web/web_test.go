@@ -27,7 +27,7 @@ import (
 // fixture is a running public site over a real temporary store, with a
 // small publication in it.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	st      *store.Store
 	site    *web.Site
 	srv     *httptest.Server
@@ -38,7 +38,7 @@ type fixture struct {
 	closed  *qalam.Article
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
