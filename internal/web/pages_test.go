@@ -233,3 +233,21 @@ func contains(outer, inner *html.Node) bool {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestArticlePage_EveryViewGetsItsOwnFormKey(t *testing.T) {
+	f := newFixture(t)
+	r := f.newReader()
+	path := view.ArticlePath(f.article.Slug)
+	seen := map[string]bool{}
+	for range 5 {
+		page := r.get(path)
+		key := inputValue(page.doc, "key")
+		if len(key) < 20 || seen[key] {
+			t.Fatalf("form key %q is missing or repeated", key)
+		}
+		seen[key] = true
+		if got := page.header.Get("Content-Length"); got != itoa(int64(len(page.body))) {
+			t.Errorf("Content-Length = %s, body is %d bytes", got, len(page.body))
+		}
+	}
+}
