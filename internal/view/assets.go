@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -24,8 +25,21 @@ type asset struct {
 	contentType string
 }
 
+// contentTypes covers what the system's MIME table may lack.
+var contentTypes = map[string]string{
+	".css":   "text/css; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".woff2": "font/woff2",
+	".txt":   "text/plain; charset=utf-8",
+	".svg":   "image/svg+xml",
+}
+
+// cssURL finds url(...) references in a stylesheet.
+var cssURL = regexp.MustCompile(`url\(\s*['"]?([^'")]+)['"]?\s*\)`)
+
 func loadAssets(fsys fs.FS) (*Assets, error) {
 	a := &Assets{files: map[string]asset{}}
+	var stylesheets []string
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -34,19 +48,42 @@ func loadAssets(fsys fs.FS) (*Assets, error) {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
 		name := strings.TrimPrefix(p, "static/")
-		ct := mime.TypeByExtension(path.Ext(name))
-		if ct == "" {
-			ct = "application/octet-stream"
+		if path.Ext(name) == ".css" {
+			stylesheets = append(stylesheets, name)
 		}
-		a.files[name] = asset{hash: hex.EncodeToString(sum[:6]), body: body, contentType: ct}
+		a.add(name, body)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("view: load assets: %w", err)
 	}
+	// A stylesheet names fonts and images by relative URL; point those at
+	// the hashed URLs, so they too can be cached forever. The stylesheet's
+	// own hash then covers what it refers to.
+	for _, name := range stylesheets {
+		css := cssURL.ReplaceAllFunc(a.files[name].body, func(m []byte) []byte {
+			ref := string(cssURL.FindSubmatch(m)[1])
+			if f, ok := a.files[path.Join(path.Dir(name), ref)]; ok && !strings.Contains(ref, ":") {
+				return []byte("url(" + "/static/" + f.hash + "/" + path.Join(path.Dir(name), ref) + ")")
+			}
+			return m
+		})
+		a.add(name, css)
+	}
 	return a, nil
+}
+
+func (a *Assets) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ct := contentTypes[path.Ext(name)]
+	if ct == "" {
+		ct = mime.TypeByExtension(path.Ext(name))
+	}
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	a.files[name] = asset{hash: hex.EncodeToString(sum[:6]), body: body, contentType: ct}
 }
 
 // URL is the cache-busting address of the named asset. An unknown name is

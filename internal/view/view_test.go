@@ -125,3 +125,22 @@ func attr(n *html.Node, key string) string {
 	}
 	return ""
 }
+
+func TestAssets_StylesheetPointsAtHashedFonts(t *testing.T) {
+	e, err := view.New(view.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/{hash}/{name...}", e.Assets())
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", e.Assets().URL("css/site.css"), nil))
+	css := rec.Body.String()
+	font := e.Assets().URL("fonts/NotoNastaliqUrdu-Regular.woff2")
+	if !strings.Contains(css, "url("+font+")") {
+		t.Errorf("stylesheet does not refer to the font at its hashed URL %s", font)
+	}
+	if strings.Contains(css, "url(../") {
+		t.Error("a relative url() is left in the stylesheet")
+	}
+}
