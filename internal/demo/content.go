@@ -268,7 +268,7 @@ func parseComments(src string, a *article, now time.Time) ([]*comment, error) {
 	return out, sc.Err()
 }
 
-// newsroomZone is the demo publication's clock: Qasimabad keeps UTC+5.
+// newsroomZone is the demo publication's clock: Qalampur keeps UTC+5.
 var newsroomZone = time.FixedZone("UTC+5", 5*60*60)
 
 // parsePublished reads "<days>d HH:MM": that time of day on the day so many

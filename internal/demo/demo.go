@@ -3,7 +3,7 @@
 // authors, three categories, articles in English and Urdu and a moderated
 // discussion under most of them.
 //
-// Everything in it is fictional: the town of Qasimabad and its districts,
+// Everything in it is fictional: the town of Qalampur and its districts,
 // the people, the organisations and the links (which all point at
 // example.org, example.com or example.net). The articles and their comments
 // live in content/articles/*.md, one file per article, in the format
@@ -27,7 +27,7 @@ var authors = []qalam.Author{
 	{
 		Slug: "sana-mirza",
 		Name: "Sana Mirza",
-		Bio: "Sana Mirza covers city hall, the courts and civic life in Qasimabad. " +
+		Bio: "Sana Mirza covers city hall, the courts and civic life in Qalampur. " +
 			"Before joining the newsroom she spent six years at a district weekly in Nurpur. " +
 			"She reads every budget appendix so you do not have to.",
 	},
@@ -41,7 +41,7 @@ var authors = []qalam.Author{
 		Slug: "farhana-qureshi",
 		Name: "فرحانہ قریشی",
 		Bio: "فرحانہ قریشی ہمارے اردو صفحات کی مدیر ہیں اور تعلیم، کتب خانوں اور محلوں کے مسائل پر اردو میں لکھتی ہیں۔ " +
-			"صحافت سے پہلے وہ قاسم آباد کے ایک کالج میں اردو ادب پڑھاتی رہی ہیں، " +
+			"صحافت سے پہلے وہ قلم پور کے ایک کالج میں اردو ادب پڑھاتی رہی ہیں، " +
 			"اور آج بھی پرانے بازار میں ہر مہینے ایک مطالعاتی حلقہ چلاتی ہیں۔",
 	},
 }
