@@ -35,6 +35,7 @@ type Engine struct {
 	opts    Options
 	mu      sync.RWMutex // guards pages and assets, replaced wholesale in dev mode
 	pages   map[string]*template.Template
+	base    *template.Template // layouts and partials, for rendering fragments
 	assets  *Assets
 	buffers sync.Pool
 }
@@ -62,23 +63,23 @@ func (e *Engine) load() error {
 	if err != nil {
 		return err
 	}
-	pages, err := parsePages(fsys, assets)
+	base, pages, err := parsePages(fsys, assets)
 	if err != nil {
 		return err
 	}
 	e.mu.Lock()
-	e.pages, e.assets = pages, assets
+	e.base, e.pages, e.assets = base, pages, assets
 	e.mu.Unlock()
 	return nil
 }
 
 // parsePages parses the layouts and partials once, then clones that base
 // for each page under templates/site, keyed "site/article".
-func parsePages(fsys fs.FS, assets *Assets) (map[string]*template.Template, error) {
+func parsePages(fsys fs.FS, assets *Assets) (*template.Template, map[string]*template.Template, error) {
 	base := template.New("").Funcs(funcs(assets))
 	for _, dir := range []string{"templates/layout", "templates/partials"} {
 		if _, err := base.ParseFS(fsys, dir+"/*.html"); err != nil {
-			return nil, fmt.Errorf("view: parse %s: %w", dir, err)
+			return nil, nil, fmt.Errorf("view: parse %s: %w", dir, err)
 		}
 	}
 	pages := map[string]*template.Template{}
@@ -101,9 +102,9 @@ func parsePages(fsys fs.FS, assets *Assets) (map[string]*template.Template, erro
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return pages, nil
+	return base, pages, nil
 }
 
 // Names lists every page the engine can render.
@@ -152,11 +153,8 @@ func (e *Engine) ExecutePartial(buf *bytes.Buffer, name string, data any) error 
 		}
 	}
 	e.mu.RLock()
-	t := e.pages["site/home"]
+	t := e.base
 	e.mu.RUnlock()
-	if t == nil {
-		return fmt.Errorf("view: no base templates")
-	}
 	if err := t.ExecuteTemplate(buf, name, data); err != nil {
 		return fmt.Errorf("view: render partial %s: %w", name, err)
 	}
