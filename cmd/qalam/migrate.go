@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/qalamnews/qalam/internal/store"
 )
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -13,17 +12,11 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	if err := ensureDataDir(cfg.DatabaseURL, cfg.DataDir); err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "The %s database is up to date.\n", st.Dialect())
 	return nil
 }

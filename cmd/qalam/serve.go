@@ -65,19 +65,13 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Stdout = io.Discard
 	}
 	cfg := m.Config
-	if err := ensureDataDir(cfg.DatabaseURL, cfg.DataDir); err != nil {
-		return err
-	}
-	secret, err := cfg.LoadSecret()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	m.store = st
-	if err := st.Migrate(ctx); err != nil {
+	secret, err := cfg.LoadSecret()
+	if err != nil {
 		return err
 	}
 	if cfg.Demo {
@@ -195,4 +189,21 @@ func (m *Main) close() error {
 		errs = append(errs, m.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// openStore opens the configured database, creating the data folder for
+// SQLite, and applies pending migrations.
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	if err := ensureDataDir(cfg.DatabaseURL, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/qalamnews/qalam"
 	"github.com/qalamnews/qalam/internal/auth"
-	"github.com/qalamnews/qalam/internal/store"
 )
 
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -48,17 +47,11 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
 		return err
 	}
-	if err := ensureDataDir(cfg.DatabaseURL, cfg.DataDir); err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	if err := st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, qalam.ErrConflict) {
 			return fmt.Errorf("a user with the email %s already exists", u.Email)
