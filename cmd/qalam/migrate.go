@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-
 )
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
