@@ -12,13 +12,17 @@ type Label string
 
 // Labels an article can carry.
 const (
-	News     Label = "news"
-	Opinion  Label = "opinion"
-	Analysis Label = "analysis"
+	News      Label = "news"
+	Opinion   Label = "opinion"
+	Analysis  Label = "analysis"
+	Editorial Label = "editorial" // the publication's own view
 )
 
+// Labels lists every label, in the order editors choose from.
+var Labels = []Label{News, Analysis, Opinion, Editorial}
+
 // Valid reports whether l is a known label.
-func (l Label) Valid() bool { return l == News || l == Opinion || l == Analysis }
+func (l Label) Valid() bool { return l == News || l == Opinion || l == Analysis || l == Editorial }
 
 // Title is the label as shown on the page, in the article's language.
 func (l Label) Title(lang Language) string {
@@ -30,6 +34,8 @@ func (l Label) Title(lang Language) string {
 			return "رائے"
 		case Analysis:
 			return "تجزیہ"
+		case Editorial:
+			return "اداریہ"
 		}
 	}
 	switch l {
@@ -39,6 +45,8 @@ func (l Label) Title(lang Language) string {
 		return "Opinion"
 	case Analysis:
 		return "Analysis"
+	case Editorial:
+		return "Editorial"
 	}
 	return string(l)
 }
@@ -48,12 +56,43 @@ type ArticleStatus string
 
 // Article statuses. Only published articles are visible to readers.
 const (
-	Draft     ArticleStatus = "draft"
-	Published ArticleStatus = "published"
+	Draft       ArticleStatus = "draft"       // being written
+	Submitted   ArticleStatus = "submitted"   // sent by its author for review
+	Scheduled   ArticleStatus = "scheduled"   // to be published at ScheduledAt
+	Published   ArticleStatus = "published"   // public
+	Unpublished ArticleStatus = "unpublished" // taken down after publication
 )
 
+// ArticleStatuses lists every status, in workflow order.
+var ArticleStatuses = []ArticleStatus{Draft, Submitted, Scheduled, Published, Unpublished}
+
 // Valid reports whether s is a known status.
-func (s ArticleStatus) Valid() bool { return s == Draft || s == Published }
+func (s ArticleStatus) Valid() bool {
+	switch s {
+	case Draft, Submitted, Scheduled, Published, Unpublished:
+		return true
+	}
+	return false
+}
+
+// CanBecome reports whether the workflow allows moving from s to next
+// (who may make the move is the policy's business).
+func (s ArticleStatus) CanBecome(next ArticleStatus) bool {
+	if !s.Valid() || !next.Valid() || s == next {
+		return false
+	}
+	switch s {
+	case Draft, Submitted:
+		return next != Unpublished
+	case Scheduled:
+		return next == Draft || next == Published
+	case Published:
+		return next == Unpublished
+	case Unpublished:
+		return true
+	}
+	return false
+}
 
 // Article is a piece of journalism with its byline and discussion settings.
 type Article struct {
@@ -82,14 +121,30 @@ type Article struct {
 	AuthorIDs []int64
 	TagNames  []string
 
+	// SEOTitle and SEODescription replace the headline and standfirst for
+	// search engines and link previews when set.
+	SEOTitle       string
+	SEODescription string
+	// FeaturedImageID is the article's lead image (0: none); FeaturedImage
+	// is loaded with the article.
+	FeaturedImageID int64
+	FeaturedImage   *Media
+	// Corrections are loaded with the article, oldest first.
+	Corrections []Correction
+
 	// CommentsClosed stops new comments; the discussion stays visible.
 	CommentsClosed bool
 	// CommentCount counts approved comments.
 	CommentCount int
 
+	ScheduledAt time.Time // when a scheduled article goes out
 	PublishedAt time.Time // zero until first published
-	UpdatedAt   time.Time
-	CreatedAt   time.Time
+	// UpdatedAt is when readers were last told the article changed (a
+	// published edit or a correction); EditedAt is the last save of any
+	// kind, and the version editors' concurrent saves are checked against.
+	UpdatedAt time.Time
+	EditedAt  time.Time
+	CreatedAt time.Time
 }
 
 // Dir is the article's text direction.
@@ -153,7 +208,7 @@ func (a *Article) Validate() error {
 		errs["language"] = "Choose English or Urdu."
 	}
 	if !a.Label.Valid() {
-		errs["label"] = "Choose news, opinion or analysis."
+		errs["label"] = "Choose news, analysis, opinion or editorial."
 	}
 	if !a.Status.Valid() {
 		errs["status"] = "Unknown status."
@@ -162,6 +217,11 @@ func (a *Article) Validate() error {
 	checkText(errs, "standfirst", a.Standfirst, false, MaxStandfirst)
 	checkText(errs, "editor_note", a.EditorNote, false, 10000)
 	checkText(errs, "body", a.Body, true, 500000)
+	checkText(errs, "seo_title", a.SEOTitle, false, MaxHeadline)
+	checkText(errs, "seo_description", a.SEODescription, false, MaxStandfirst)
+	if a.Status == Scheduled && a.ScheduledAt.IsZero() {
+		errs["scheduled_at"] = "Choose when to publish."
+	}
 	if a.CategoryID == 0 {
 		errs["category"] = "Choose a category."
 	}
@@ -206,10 +266,15 @@ func itoa(n int) string {
 
 // Author is a person in a byline.
 type Author struct {
-	ID        int64
-	Slug      string
-	Name      string
-	Bio       string
+	ID      int64
+	Slug    string
+	Name    string
+	Bio     string
+	PhotoID int64    // a media item, 0 for none
+	Links   []string // the author's own pages (http or https)
+	// UserID is the staff account that writes as this author, 0 for none
+	// (a contributor without an account); it decides what is "own".
+	UserID    int64
 	CreatedAt time.Time
 }
 
@@ -221,6 +286,14 @@ func (a *Author) Validate() error {
 	}
 	checkText(errs, "name", a.Name, true, 200)
 	checkText(errs, "bio", a.Bio, false, 5000)
+	for _, l := range a.Links {
+		if !ValidWebURL(l) || len(l) > MaxCommentURL {
+			errs["links"] = "Each link must be a web address starting with http:// or https://."
+		}
+	}
+	if len(a.Links) > 10 {
+		errs["links"] = "At most 10 links."
+	}
 	return errs.Err()
 }
 

@@ -25,7 +25,35 @@ type User struct {
 	Name         string
 	Role         Role
 	PasswordHash string // argon2id, in PHC string format
-	CreatedAt    time.Time
+	// TOTPSecret is the two-factor key (RFC 6238), set once enrolment is
+	// confirmed; empty when two-factor sign-in is off.
+	TOTPSecret string
+	// Disabled accounts cannot sign in; their sessions end.
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// TwoFactor reports whether the user signs in with a second factor.
+func (u *User) TwoFactor() bool { return u.TOTPSecret != "" }
+
+// Roles lists every staff role, most powerful first.
+var Roles = []Role{RoleAdmin, RoleEditor, RoleAuthor, RoleModerator}
+
+// Session is a signed-in staff member's session, stored in the database so
+// every node honours it and an admin can end it.
+type Session struct {
+	ID     int64
+	UserID int64
+	// TokenHash is the SHA-256 of the cookie's token; the token itself is
+	// never stored.
+	TokenHash []byte
+	// TwoFactorDone is set once the second factor was given in this
+	// session (or none was needed).
+	TwoFactorDone bool
+	UserAgent     string
+	CreatedAt     time.Time
+	LastSeenAt    time.Time
+	ExpiresAt     time.Time // absolute end, whatever the activity
 }
 
 // Validate checks a user's fields (not the password, which is hashed

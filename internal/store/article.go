@@ -24,6 +24,11 @@ type ArticleFilter struct {
 	BeforePublished time.Time
 	BeforeID        int64
 	Limit           int // default 20, at most 100
+	// For the newsroom's list: any of these statuses, a headline search
+	// (contains, case-insensitive) and offset paging.
+	Statuses []qalam.ArticleStatus
+	Query    string
+	Offset   int
 }
 
 // ArticleUpdate holds the fields to change; nil fields stay as they are.
@@ -32,6 +37,22 @@ type ArticleUpdate struct {
 	Label                                                            *qalam.Label
 	Status                                                           *qalam.ArticleStatus
 	CommentsClosed                                                   *bool
+
+	Slug, SEOTitle, SEODescription *string
+	Language                       *qalam.Language
+	CategoryID                     *int64
+	FeaturedImageID                *int64 // 0 removes the image
+	AuthorIDs                      *[]int64
+	TagNames                       *[]string
+	ScheduledAt                    *time.Time
+	// ExpectEditedAt, when non-zero, makes the update fail with a conflict
+	// if the article was saved since (another editor, another tab).
+	ExpectEditedAt time.Time
+	// Revision, when set and the article is (or was, before this update)
+	// published, keeps the new text as a qalam.Revision in the same
+	// transaction. A non-minor save of a published article moves
+	// UpdatedAt (readers are told); every save moves EditedAt.
+	Revision *RevisionInfo
 }
 
 // Page sizes of FindArticles.
