@@ -26,6 +26,9 @@ func funcs(assets *Assets) template.FuncMap {
 		"categoryPath": func(slug string) string { return "/categories/" + url.PathEscape(slug) },
 		"tagPath":      func(slug string) string { return "/tags/" + url.PathEscape(slug) },
 		"last":         func(i, n int) bool { return i == n-1 },
+		// can tells the newsroom's menu what to offer; the routes enforce
+		// the same rule on every request.
+		"can": func(u *qalam.User, act string) bool { return qalam.Can(u, qalam.Action(act), qalam.Target{}) },
 	}
 }
 

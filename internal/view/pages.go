@@ -99,3 +99,21 @@ type ErrorPage struct {
 	Heading string
 	Message string
 }
+
+// AdminPage is what every newsroom page shares.
+type AdminPage struct {
+	SiteName string
+	Title    string
+	User     *qalam.User // nil on the sign-in pages
+	Flash    string      // a confirmation carried over a redirect
+	Error    string      // an error about the whole page or form
+	// Section marks the current item of the newsroom's menu.
+	Section string
+}
+
+// AdminErrorPage explains a newsroom error.
+type AdminErrorPage struct {
+	AdminPage
+	Status  int
+	Message string
+}

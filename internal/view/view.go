@@ -138,7 +138,11 @@ func (e *Engine) Execute(buf *bytes.Buffer, name string, data any) error {
 	if t == nil {
 		return fmt.Errorf("view: no page %q", name)
 	}
-	if err := t.ExecuteTemplate(buf, "page", data); err != nil {
+	root := "page"
+	if strings.HasPrefix(name, "admin/") {
+		root = "admin-page" // the newsroom has its own layout
+	}
+	if err := t.ExecuteTemplate(buf, root, data); err != nil {
 		return fmt.Errorf("view: render %s: %w", name, err)
 	}
 	return nil

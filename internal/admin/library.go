@@ -1,0 +1,4 @@
+package admin
+
+// libraryRoutes: media, authors, categories and tags.
+func (a *Admin) libraryRoutes() []route { return nil }

@@ -1,0 +1,1 @@
+// The newsroom's scripts; every page works without them.
