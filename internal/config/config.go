@@ -42,6 +42,7 @@ type Config struct {
 	TrustedProxies  []netip.Prefix // peers whose X-Forwarded-For is believed; QALAM_TRUSTED_PROXIES; -trusted-proxies
 	Dev             bool           // templates and assets read from disk per request; QALAM_DEV; -dev
 	Demo            bool           // seed demo content into an empty database; QALAM_DEMO; -demo
+	MediaDir        string         // uploaded images; default DataDir/media; QALAM_MEDIA_DIR; -media
 	ShutdownTimeout time.Duration  // how long in-flight requests get on shutdown; QALAM_SHUTDOWN_TIMEOUT; -shutdown-timeout
 }
 
@@ -82,6 +83,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("QALAM_ADDR", &c.Addr)
 	str("QALAM_BASE_URL", &c.BaseURL)
 	str("QALAM_DATA_DIR", &c.DataDir)
+	str("QALAM_MEDIA_DIR", &c.MediaDir)
 	str("QALAM_DATABASE_URL", &c.DatabaseURL)
 	str("QALAM_SITE_NAME", &c.SiteName)
 	boolean("QALAM_DEV", &c.Dev)
@@ -125,6 +127,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen `address` (env QALAM_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public `URL` of the site, e.g. https://news.example.org (env QALAM_BASE_URL; default http://<addr>)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `directory` for the SQLite database, uploads and secret.key (env QALAM_DATA_DIR)")
+	fs.StringVar(&c.MediaDir, "media", c.MediaDir, "`directory` of uploaded images; shared by every node (env QALAM_MEDIA_DIR; default <data>/media)")
 	fs.Var((*databaseURL)(&c.DatabaseURL), "database", "PostgreSQL `URL` (postgres://...); empty uses SQLite in the data directory (env QALAM_DATABASE_URL)")
 	fs.StringVar(&c.SiteName, "site-name", c.SiteName, "site `name` (env QALAM_SITE_NAME)")
 	fs.Var((*prefixList)(&c.TrustedProxies), "trusted-proxies", "comma-separated `CIDRs` or IPs of reverse proxies whose X-Forwarded-For is trusted (env QALAM_TRUSTED_PROXIES)")
@@ -159,6 +162,8 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data directory must not be empty"))
+	} else if c.MediaDir == "" {
+		c.MediaDir = filepath.Join(c.DataDir, "media")
 	}
 	if c.DatabaseURL != "" {
 		if err := checkDatabaseURL(c.DatabaseURL); err != nil {

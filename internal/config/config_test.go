@@ -45,7 +45,7 @@ func TestLoad_Precedence(t *testing.T) {
 		{
 			name: "defaults when nothing is set",
 			want: Config{
-				Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080", DataDir: "qalam-data",
+				Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
 				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second,
 			},
 		},
@@ -58,7 +58,7 @@ func TestLoad_Precedence(t *testing.T) {
 				"QALAM_DEV": "true", "QALAM_DEMO": "1", "QALAM_SHUTDOWN_TIMEOUT": "5s",
 			},
 			want: Config{
-				Addr: "0.0.0.0:9000", BaseURL: "https://news.example.org", DataDir: "/var/lib/qalam",
+				Addr: "0.0.0.0:9000", BaseURL: "https://news.example.org", DataDir: "/var/lib/qalam", MediaDir: "/var/lib/qalam/media",
 				DatabaseURL: "postgres://q@db/qalam", SiteName: "قلم", Secret: key,
 				Dev: true, Demo: true, ShutdownTimeout: 5 * time.Second,
 				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")},
@@ -78,7 +78,7 @@ func TestLoad_Precedence(t *testing.T) {
 				"-dev=false", "-demo=false", "-shutdown-timeout", "1m",
 			},
 			want: Config{
-				Addr: "127.0.0.1:7000", BaseURL: "https://flag.example.org", DataDir: "/flag",
+				Addr: "127.0.0.1:7000", BaseURL: "https://flag.example.org", DataDir: "/flag", MediaDir: "/flag/media",
 				DatabaseURL: "postgresql://flag/qalam", SiteName: "Flag",
 				ShutdownTimeout: time.Minute, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.168.1.1/32")},
 			},
@@ -88,7 +88,7 @@ func TestLoad_Precedence(t *testing.T) {
 			env:  map[string]string{"QALAM_ADDR": "127.0.0.1:8500"},
 			args: []string{"-addr", "127.0.0.1:9000"},
 			want: Config{
-				Addr: "127.0.0.1:9000", BaseURL: "http://127.0.0.1:9000", DataDir: "qalam-data",
+				Addr: "127.0.0.1:9000", BaseURL: "http://127.0.0.1:9000", DataDir: "qalam-data", MediaDir: "qalam-data/media",
 				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second,
 			},
 		},
@@ -96,7 +96,7 @@ func TestLoad_Precedence(t *testing.T) {
 			name: "base URL uses localhost for a wildcard address",
 			args: []string{"-addr", ":8080"},
 			want: Config{
-				Addr: ":8080", BaseURL: "http://localhost:8080", DataDir: "qalam-data",
+				Addr: ":8080", BaseURL: "http://localhost:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
 				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second,
 			},
 		},
@@ -104,7 +104,7 @@ func TestLoad_Precedence(t *testing.T) {
 			name: "base URL brackets an IPv6 address",
 			args: []string{"-addr", "[::1]:8080"},
 			want: Config{
-				Addr: "[::1]:8080", BaseURL: "http://[::1]:8080", DataDir: "qalam-data",
+				Addr: "[::1]:8080", BaseURL: "http://[::1]:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
 				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second,
 			},
 		},
@@ -113,7 +113,7 @@ func TestLoad_Precedence(t *testing.T) {
 			env:  map[string]string{"QALAM_TRUSTED_PROXIES": "10.0.0.0/8"},
 			args: []string{"-trusted-proxies", ""},
 			want: Config{
-				Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080", DataDir: "qalam-data",
+				Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
 				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second,
 			},
 		},
