@@ -19,6 +19,8 @@ Usage:
   qalam serve [flags]      run the publication (SQLite in the data folder by default)
   qalam migrate [flags]    apply database migrations and exit
   qalam user add [flags]   create a staff account (the password is read from the terminal or stdin)
+  qalam user reset-password -email ADDRESS
+                           set a new password for a staff account and end its sessions
 
 Run "qalam COMMAND -help" for a command's flags. Every flag can also be set
 with a QALAM_* environment variable, named in the flag's help.

@@ -7,12 +7,17 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/qalamnews/qalam/internal/admin"
+	"github.com/qalamnews/qalam/internal/auth"
 	"github.com/qalamnews/qalam/internal/config"
 	"github.com/qalamnews/qalam/internal/demo"
+	"github.com/qalamnews/qalam/internal/jobs"
+	"github.com/qalamnews/qalam/internal/media"
 	"github.com/qalamnews/qalam/internal/server"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/view"
@@ -33,6 +38,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	m.Log.Info("shutting down", slog.Duration("grace", cfg.ShutdownTimeout))
 	return m.Close()
 }
+
+// maxUploadBytes bounds every request body: an image upload with its form
+// fields. Routes set smaller limits of their own (a comment: 64 KiB).
+const maxUploadBytes = 12 << 20
 
 // Main is the whole program, startable from a test: Run wires everything
 // and starts serving (on port 0 if asked); Close shuts it down gracefully.
@@ -97,12 +106,12 @@ func (m *Main) Run(ctx context.Context) error {
 		Log:            m.Log,
 	})
 
-	watchCtx, stop := context.WithCancel(context.Background())
+	background, stop := context.WithCancel(context.Background())
 	m.stop = stop
 	m.feedUp = make(chan struct{})
 	m.wg.Go(func() {
-		err := st.WatchChanges(watchCtx, m.onChange)
-		if err != nil && watchCtx.Err() == nil {
+		err := st.WatchChanges(background, m.onChange)
+		if err != nil && background.Err() == nil {
 			m.Log.Error("change feed stopped; page cache off", slog.Any("err", err))
 		}
 		m.site.SetCacheLive(false)
@@ -116,7 +125,27 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Log.Warn("change feed not connected yet; serving without the page cache")
 	}
 
-	m.server = server.New(cfg.Addr, m.site.Routes(), m.Log, server.Options{HTTPS: https})
+	lib, err := media.New(media.Options{Dir: cfg.MediaDir})
+	if err != nil {
+		return err
+	}
+	sessions := auth.NewSessions(st, auth.Options{Secure: https})
+	newsroom := admin.New(st, sessions, lib, engine, admin.Options{
+		SiteName:  cfg.SiteName,
+		BaseURL:   cfg.BaseURL,
+		ClientKey: m.site.ClientKey,
+		Log:       m.Log,
+	})
+	m.wg.Go(func() { jobs.NewScheduler(st, 0, m.Log).Run(background) })
+
+	// One address space: the newsroom under /admin/, uploaded images under
+	// /media/, the public site everywhere else.
+	mux := http.NewServeMux()
+	mux.Handle("/admin/", newsroom.Routes())
+	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+	mux.Handle("GET /media/{name}", lib)
+	mux.Handle("/", m.site.Routes())
+	m.server = server.New(cfg.Addr, mux, m.Log, server.Options{HTTPS: https, MaxBodyBytes: maxUploadBytes})
 	if err := m.server.Listen(); err != nil {
 		return err
 	}

@@ -14,11 +14,20 @@ import (
 
 	"github.com/qalamnews/qalam"
 	"github.com/qalamnews/qalam/internal/auth"
+	"github.com/qalamnews/qalam/internal/store"
 )
 
+const userUsage = `Usage:
+  qalam user add -email ADDRESS -name NAME [-role admin|editor|author|moderator]
+  qalam user reset-password -email ADDRESS
+`
+
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-password" {
+		return runResetPassword(ctx, args[1:], getenv, stdin, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprint(stderr, "Usage: qalam user add -email ADDRESS -name NAME [-role admin|editor|author|moderator]\n")
+		fmt.Fprint(stderr, userUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			return nil
 		}
@@ -59,6 +68,49 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "Created %s %s <%s>.\n", u.Role, u.Name, u.Email)
+	return nil
+}
+
+// runResetPassword sets a new password for a staff member who lost theirs
+// (or the only admin) and ends all their sessions.
+func runResetPassword(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var email string
+	cfg, _, err := parseConfig("user reset-password", "Sets a new password for a staff account and signs it out everywhere. The password is asked for on the terminal, or read from the first line of standard input.", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the staff member's email address")
+	})
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(ctx, strings.TrimSpace(email))
+	if errors.Is(err, qalam.ErrNotFound) {
+		return fmt.Errorf("no staff account has the email %q", email)
+	}
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	if err := auth.ValidatePassword(password); err != nil {
+		return describe(err)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if _, err := st.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &hash}); err != nil {
+		return describe(err)
+	}
+	if err := st.DeleteUserSessions(ctx, u.ID, 0); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "New password set for %s <%s>; their sessions have ended.\n", u.Name, u.Email)
 	return nil
 }
 

@@ -59,6 +59,30 @@ var flashes = map[string]string{
 	"saved":               "Saved.",
 	"signed-out":          "You are signed out.",
 	"two-factor-required": "This newsroom requires two-factor sign-in. Turn it on below to continue.",
+	// account.go, staff.go
+	"password-changed": "Your password was changed. Every other session of yours was signed out.",
+	"two-factor-on":    "Two-factor sign-in is on. You will be asked for a code each time you sign in.",
+	"two-factor-off":   "Two-factor sign-in is off.",
+	"user-created":     "The account was created. Give them their password in person or over a secure channel.",
+	"sessions-ended":   "Their sessions were ended; they must sign in again.",
+	"two-factor-reset": "Two-factor sign-in was reset and their sessions ended. They can sign in with their password and turn it on again.",
+	// article.go, workflow.go, revision.go
+	"article-created":     "Draft saved. It stays private until it is published.",
+	"article-submitted":   "Submitted for review. An editor will take it from here.",
+	"article-published":   "Published. Readers can see it now.",
+	"article-scheduled":   "Scheduled. It will be published at the time shown.",
+	"article-unpublished": "Unpublished. Readers no longer see it.",
+	"article-draft":       "Returned to draft.",
+	"article-deleted":     "The article was deleted.",
+	"preview-revoked":     "Every preview link of this article was revoked.",
+	"correction-added":    "The correction was appended and the article marked updated.",
+	"revision-restored":   "The revision's text was restored.",
+	// media.go, taxonomy.go
+	"media-uploaded":   "Uploaded. The image was saved anew, without its hidden details (location, camera).",
+	"media-deleted":    "The image and its files were deleted.",
+	"category-deleted": "The category was deleted; its articles were moved.",
+	"tag-merged":       "The tags were merged.",
+	"tag-deleted":      "The tag was deleted and taken off its articles.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("flash")] }

@@ -1,2 +1,2 @@
-// Package auth owns authentication: password hashing and the password policy.
+// Package auth owns authentication: passwords, sessions, two-factor sign-in, login throttling.
 package auth

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -86,6 +87,14 @@ func (s *Store) articleWhere(a *args, q articleQuery, paged bool) string {
 	if q.Status != nil {
 		conds = append(conds, "a.status = "+a.add(*q.Status))
 	}
+	if len(q.Statuses) > 0 {
+		conds = append(conds, "a.status IN "+inList(a, q.Statuses))
+	}
+	if q.Query != "" {
+		// Both sides lower-cased: SQLite's lower() folds ASCII only, so the
+		// pattern is folded in Go, which knows every script.
+		conds = append(conds, "lower(a.headline) LIKE "+a.add("%"+escapeLike(strings.ToLower(q.Query))+"%")+` ESCAPE '\'`)
+	}
 	if q.Language != "" {
 		conds = append(conds, "a.language = "+a.add(q.Language))
 	}
@@ -107,8 +116,15 @@ func (s *Store) articleWhere(a *args, q articleQuery, paged bool) string {
 	return "WHERE " + strings.Join(conds, " AND ")
 }
 
-// findArticles runs q and loads the page's categories, bylines, tags and
-// comment counts in three queries whatever the page size.
+// escapeLike escapes LIKE's wildcards (and its escape character, a
+// backslash) so that s matches only itself.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// findArticles runs q and loads the page's categories, bylines, tags,
+// featured images, corrections and comment counts in five queries whatever
+// the page size.
 func (s *Store) findArticles(ctx context.Context, db querier, q articleQuery) ([]*qalam.Article, error) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -119,17 +135,22 @@ func (s *Store) findArticles(ctx context.Context, db querier, q articleQuery) ([
 	var a args
 	approved := a.add(qalam.Approved)
 	where := s.articleWhere(&a, q, true)
+	offset := ""
+	if q.Offset > 0 {
+		offset = " OFFSET " + a.add(q.Offset)
+	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT a.id, a.slug, a.language, a.label, a.status, a.headline, a.standfirst,
 		       a.editor_note, a.editor_note_html, a.body, a.body_html,
 		       a.category_id, c.slug, c.name, a.comments_closed,
-		       a.published_at, a.updated_at, a.created_at,
+		       a.seo_title, a.seo_description, COALESCE(a.featured_image_id, 0),
+		       a.scheduled_at, a.published_at, a.updated_at, a.edited_at, a.created_at,
 		       (SELECT COUNT(*) FROM comments m WHERE m.article_id = a.id AND m.status = `+approved+`)
 		FROM articles a
 		JOIN categories c ON c.id = a.category_id
 		`+where+`
 		ORDER BY `+articleOrder+` DESC, a.id DESC
-		LIMIT `+a.add(limit), a...)
+		LIMIT `+a.add(limit)+offset, a...)
 	if err != nil {
 		return nil, translate(err, "article", "")
 	}
@@ -138,7 +159,9 @@ func (s *Store) findArticles(ctx context.Context, db querier, q articleQuery) ([
 		err := row.Scan(&r.ID, &r.Slug, &r.Language, &r.Label, &r.Status, &r.Headline, &r.Standfirst,
 			&r.EditorNote, &r.EditorNoteHTML, &r.Body, &r.BodyHTML,
 			&r.CategoryID, &r.Category.Slug, &r.Category.Name, &r.CommentsClosed,
-			scanTime(&r.PublishedAt), scanTime(&r.UpdatedAt), scanTime(&r.CreatedAt),
+			&r.SEOTitle, &r.SEODescription, &r.FeaturedImageID,
+			scanTime(&r.ScheduledAt), scanTime(&r.PublishedAt), scanTime(&r.UpdatedAt),
+			scanTime(&r.EditedAt), scanTime(&r.CreatedAt),
 			&r.CommentCount)
 		r.Category.ID = r.CategoryID
 		return r, err
@@ -146,11 +169,12 @@ func (s *Store) findArticles(ctx context.Context, db querier, q articleQuery) ([
 	if err != nil {
 		return nil, translate(err, "article", "")
 	}
-	if err := s.loadBylines(ctx, db, list); err != nil {
-		return nil, err
-	}
-	if err := s.loadTags(ctx, db, list); err != nil {
-		return nil, err
+	for _, load := range []func(context.Context, querier, []*qalam.Article) error{
+		s.loadBylines, s.loadTags, s.loadFeaturedImages, s.loadCorrections,
+	} {
+		if err := load(ctx, db, list); err != nil {
+			return nil, err
+		}
 	}
 	return list, nil
 }
@@ -182,7 +206,7 @@ func (s *Store) loadBylines(ctx context.Context, db querier, list []*qalam.Artic
 	articles, ids := byID(list)
 	var a args
 	rows, err := db.QueryContext(ctx, `
-		SELECT x.article_id, u.id, u.slug, u.name, u.bio, u.created_at
+		SELECT x.article_id, `+authorColumns+`
 		FROM article_authors x
 		JOIN authors u ON u.id = x.author_id
 		WHERE x.article_id IN `+a.in(ids)+`
@@ -193,15 +217,51 @@ func (s *Store) loadBylines(ctx context.Context, db querier, list []*qalam.Artic
 	defer rows.Close()
 	for rows.Next() {
 		var articleID int64
-		var u qalam.Author
-		if err := rows.Scan(&articleID, &u.ID, &u.Slug, &u.Name, &u.Bio, scanTime(&u.CreatedAt)); err != nil {
+		u, err := scanAuthor(rows, &articleID)
+		if err != nil {
 			return err
 		}
 		r := articles[articleID]
-		r.Authors = append(r.Authors, u)
+		r.Authors = append(r.Authors, *u)
 		r.AuthorIDs = append(r.AuthorIDs, u.ID)
 	}
 	return rows.Err()
+}
+
+// loadFeaturedImages fills FeaturedImage, in one query for the page.
+func (s *Store) loadFeaturedImages(ctx context.Context, db querier, list []*qalam.Article) error {
+	var ids []int64
+	for _, r := range list {
+		if r.FeaturedImageID != 0 && !slices.Contains(ids, r.FeaturedImageID) {
+			ids = append(ids, r.FeaturedImageID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var a args
+	rows, err := db.QueryContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id IN `+a.in(ids), a...)
+	if err != nil {
+		return translate(err, "media", "")
+	}
+	images, err := collect(rows, scanMedia)
+	if err != nil {
+		return translate(err, "media", "")
+	}
+	byID := make(map[int64]*qalam.Media, len(images))
+	for _, m := range images {
+		byID[m.ID] = m
+	}
+	for _, r := range list {
+		if m := byID[r.FeaturedImageID]; m != nil {
+			// A copy each: a caller changing one article's image must not
+			// change another's.
+			c := *m
+			c.Variants = slices.Clone(m.Variants)
+			r.FeaturedImage = &c
+		}
+	}
+	return nil
 }
 
 // loadTags fills Tags (by name) and TagNames.
@@ -296,8 +356,10 @@ func (s *Store) FindArticles(ctx context.Context, f ArticleFilter) ([]*qalam.Art
 
 // CreateArticle validates and stores a with its byline (AuthorIDs, in
 // order) and tags (TagNames, each found or created by its slug). It sets
-// ID, CreatedAt and UpdatedAt, and PublishedAt when a is published; times
-// the caller set are kept (imports and demo data carry their own dates).
+// ID, CreatedAt, UpdatedAt and EditedAt, and PublishedAt when a is
+// published; times the caller set are kept (imports and demo data carry
+// their own dates). A published article gets its first revision (note
+// "Published"), so its text as first published can always be compared.
 func (s *Store) CreateArticle(ctx context.Context, a *qalam.Article) error {
 	if err := a.Validate(); err != nil {
 		return err
@@ -308,7 +370,7 @@ func (s *Store) CreateArticle(ctx context.Context, a *qalam.Article) error {
 	}
 	authorIDs := unique(a.AuthorIDs)
 	var id int64
-	var created, updated, published time.Time
+	var created, updated, edited, published time.Time
 	err = s.write(ctx, func(tx *writeTx) error {
 		created = orNow(a.CreatedAt, tx.now)
 		published = a.PublishedAt
@@ -325,38 +387,40 @@ func (s *Store) CreateArticle(ctx context.Context, a *qalam.Article) error {
 			}
 		}
 		updated = qalam.UTC(updated)
+		edited = a.EditedAt
+		if edited.IsZero() {
+			edited = updated
+		}
+		edited = qalam.UTC(edited)
 
-		if err := s.checkReferences(ctx, tx, a.CategoryID, authorIDs); err != nil {
+		if err := s.checkReferences(ctx, tx, a.CategoryID, authorIDs, a.FeaturedImageID); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, `
 			INSERT INTO articles (slug, language, label, status, headline, standfirst,
 			    editor_note, editor_note_html, body, body_html, category_id, comments_closed,
-			    published_at, updated_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+			    seo_title, seo_description, featured_image_id, scheduled_at,
+			    published_at, updated_at, edited_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 			RETURNING id`,
 			a.Slug, a.Language, a.Label, a.Status, a.Headline, a.Standfirst,
 			a.EditorNote, a.EditorNoteHTML, a.Body, a.BodyHTML, a.CategoryID, a.CommentsClosed,
-			s.d.ts(published), s.d.ts(updated), s.d.ts(created)).Scan(&id)
+			a.SEOTitle, a.SEODescription, nullID(a.FeaturedImageID), s.d.ts(a.ScheduledAt),
+			s.d.ts(published), s.d.ts(updated), s.d.ts(edited), s.d.ts(created)).Scan(&id)
 		if err != nil {
 			return translate(err, "article", "slug")
 		}
-		for i, authorID := range authorIDs {
-			_, err := tx.ExecContext(ctx,
-				`INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)`,
-				id, authorID, i)
-			if err != nil {
-				return translate(err, "byline", "")
-			}
+		if err := s.setByline(ctx, tx, id, authorIDs, false); err != nil {
+			return err
 		}
-		for _, t := range tags {
-			tagID, err := s.tagID(ctx, tx, t.Slug, t.Name)
-			if err != nil {
+		if err := s.setTags(ctx, tx, id, tags, false); err != nil {
+			return err
+		}
+		if a.Status == qalam.Published {
+			stored := *a
+			stored.ID = id
+			if err := s.insertRevision(ctx, tx, &stored, firstPublished(nil)); err != nil {
 				return err
-			}
-			if _, err := tx.ExecContext(ctx,
-				`INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)`, id, tagID); err != nil {
-				return translate(err, "tag", "")
 			}
 		}
 		tx.changed(Change{ArticleID: id})
@@ -365,13 +429,55 @@ func (s *Store) CreateArticle(ctx context.Context, a *qalam.Article) error {
 	if err != nil {
 		return fmt.Errorf("store: create article %q: %w", a.Slug, err)
 	}
-	a.ID, a.CreatedAt, a.UpdatedAt, a.PublishedAt = id, created, updated, published
+	a.ID, a.CreatedAt, a.UpdatedAt, a.EditedAt, a.PublishedAt = id, created, updated, edited, published
+	a.ScheduledAt = qalam.UTC(a.ScheduledAt)
+	return nil
+}
+
+// setByline stores the article's byline in order, replacing the old one
+// when replace is set.
+func (s *Store) setByline(ctx context.Context, tx *writeTx, articleID int64, authorIDs []int64, replace bool) error {
+	if replace {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM article_authors WHERE article_id = $1`, articleID); err != nil {
+			return translate(err, "byline", "")
+		}
+	}
+	for i, authorID := range authorIDs {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)`,
+			articleID, authorID, i)
+		if err != nil {
+			return translate(err, "byline", "")
+		}
+	}
+	return nil
+}
+
+// setTags tags the article, finding or creating each tag by its slug,
+// replacing its old tags when replace is set. Tags left without articles
+// stay (FindTags counts them as 0).
+func (s *Store) setTags(ctx context.Context, tx *writeTx, articleID int64, tags []qalam.Tag, replace bool) error {
+	if replace {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = $1`, articleID); err != nil {
+			return translate(err, "tag", "")
+		}
+	}
+	for _, t := range tags {
+		tagID, err := s.tagID(ctx, tx, t.Slug, t.Name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)`, articleID, tagID); err != nil {
+			return translate(err, "tag", "")
+		}
+	}
 	return nil
 }
 
 // checkReferences reports a missing category or author as a field error
 // the editor can act on (a foreign key violation cannot say which).
-func (s *Store) checkReferences(ctx context.Context, tx *writeTx, categoryID int64, authorIDs []int64) error {
+func (s *Store) checkReferences(ctx context.Context, tx *writeTx, categoryID int64, authorIDs []int64, featuredImageID int64) error {
 	errs := qalam.FieldErrors{}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM categories WHERE id = $1`, categoryID).Scan(&n); err != nil {
@@ -387,7 +493,25 @@ func (s *Store) checkReferences(ctx context.Context, tx *writeTx, categoryID int
 	if n != len(authorIDs) {
 		errs["authors"] = "Choose existing authors."
 	}
+	if featuredImageID != 0 {
+		if ok, err := exists(ctx, tx, "media", featuredImageID); err != nil {
+			return err
+		} else if !ok {
+			errs["featured_image"] = "Choose an image from the media library."
+		}
+	}
 	return errs.Err()
+}
+
+// exists reports whether table holds a row with the given id. table is
+// always a constant of the store's, never input.
+func exists(ctx context.Context, db querier, table string, id int64) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE id = $1`, id).Scan(&n)
+	if err != nil {
+		return false, translate(err, table, "")
+	}
+	return n > 0, nil
 }
 
 // tagsBySlug turns tag names into tags, one per slug, in the given order.
@@ -419,10 +543,29 @@ func unique(ids []int64) []int64 {
 	return out
 }
 
-// UpdateArticle changes the fields set in u, validates the result, sets
-// UpdatedAt (and PublishedAt when the article is first published) and
-// returns the article as stored. A concurrent update of the same article
-// makes it fail with a conflict rather than silently undo the other.
+// errChangedMeanwhile is the conflict of an optimistic save that lost.
+func errChangedMeanwhile() error {
+	return qalam.Errorf(qalam.KindConflict, "The article was changed meanwhile. Reload it and try again.")
+}
+
+// UpdateArticle changes the fields set in u, validates the result and
+// returns the article as stored.
+//
+// A status change must be one the workflow allows
+// (qalam.ArticleStatus.CanBecome), else it is a conflict; setting the
+// status the article has is no change. The first publication sets
+// PublishedAt, and UpdatedAt with it.
+//
+// Every save moves EditedAt. A save made while the article was loaded
+// elsewhere fails with a conflict rather than silently undo the other:
+// always when the two race, and when u.ExpectEditedAt is set and the
+// article was saved after that version.
+//
+// Revisions: a save that publishes the article keeps its text as a
+// revision (minor=false, note "Published" unless u.Revision gives one);
+// otherwise a save with u.Revision of an article published before or
+// after the save keeps the new text. A non-minor revision of an article
+// published before and after the save moves UpdatedAt: readers are told.
 func (s *Store) UpdateArticle(ctx context.Context, id int64, u ArticleUpdate) (*qalam.Article, error) {
 	var updated *qalam.Article
 	err := s.write(ctx, func(tx *writeTx) error {
@@ -430,7 +573,14 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, u ArticleUpdate) (*
 		if err != nil {
 			return err
 		}
-		previous := a.UpdatedAt
+		previous := a.EditedAt
+		if !u.ExpectEditedAt.IsZero() && !qalam.UTC(u.ExpectEditedAt).Equal(previous) {
+			return errChangedMeanwhile()
+		}
+		was := a.Status
+		if u.Status != nil && *u.Status != was && !was.CanBecome(*u.Status) {
+			return qalam.Errorf(qalam.KindConflict, "An article that is %s cannot become %s.", was, *u.Status)
+		}
 		set(&a.Headline, u.Headline)
 		set(&a.Standfirst, u.Standfirst)
 		set(&a.EditorNote, u.EditorNote)
@@ -440,28 +590,79 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, u ArticleUpdate) (*
 		set(&a.Label, u.Label)
 		set(&a.Status, u.Status)
 		set(&a.CommentsClosed, u.CommentsClosed)
+		set(&a.Slug, u.Slug)
+		set(&a.SEOTitle, u.SEOTitle)
+		set(&a.SEODescription, u.SEODescription)
+		set(&a.Language, u.Language)
+		set(&a.CategoryID, u.CategoryID)
+		set(&a.FeaturedImageID, u.FeaturedImageID)
+		set(&a.ScheduledAt, u.ScheduledAt)
+		a.ScheduledAt = qalam.UTC(a.ScheduledAt)
+		if u.AuthorIDs != nil {
+			a.AuthorIDs = unique(*u.AuthorIDs)
+		}
+		set(&a.TagNames, u.TagNames)
 		if err := a.Validate(); err != nil {
 			return err
 		}
-		if a.Status == qalam.Published && a.PublishedAt.IsZero() {
-			a.PublishedAt = tx.now
+		var tags []qalam.Tag
+		if u.TagNames != nil {
+			if tags, err = tagsBySlug(*u.TagNames); err != nil {
+				return err
+			}
 		}
+		if err := s.checkReferences(ctx, tx, a.CategoryID, a.AuthorIDs, a.FeaturedImageID); err != nil {
+			return err
+		}
+
+		publishing := was != qalam.Published && a.Status == qalam.Published
+		if publishing && a.PublishedAt.IsZero() {
+			a.PublishedAt, a.UpdatedAt = tx.now, tx.now
+		}
+		if was == qalam.Published && a.Status == qalam.Published && u.Revision != nil && !u.Revision.Minor {
+			a.UpdatedAt = tx.now
+		}
+		a.EditedAt = nextEdit(previous, tx.now)
 		res, err := tx.ExecContext(ctx, `
 			UPDATE articles
 			SET headline = $1, standfirst = $2, editor_note = $3, editor_note_html = $4,
 			    body = $5, body_html = $6, label = $7, status = $8, comments_closed = $9,
-			    published_at = $10, updated_at = $11
-			WHERE id = $12 AND updated_at = $13`,
+			    slug = $10, seo_title = $11, seo_description = $12, language = $13,
+			    category_id = $14, featured_image_id = $15, scheduled_at = $16,
+			    published_at = $17, updated_at = $18, edited_at = $19
+			WHERE id = $20 AND edited_at = $21`,
 			a.Headline, a.Standfirst, a.EditorNote, a.EditorNoteHTML,
 			a.Body, a.BodyHTML, a.Label, a.Status, a.CommentsClosed,
-			s.d.ts(a.PublishedAt), s.d.ts(tx.now), id, s.d.ts(previous))
+			a.Slug, a.SEOTitle, a.SEODescription, a.Language,
+			a.CategoryID, nullID(a.FeaturedImageID), s.d.ts(a.ScheduledAt),
+			s.d.ts(a.PublishedAt), s.d.ts(a.UpdatedAt), s.d.ts(a.EditedAt),
+			id, s.d.ts(previous))
 		if err != nil {
 			return translate(err, "article", "slug")
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return qalam.Errorf(qalam.KindConflict, "The article was changed meanwhile. Reload it and try again.")
+			return errChangedMeanwhile()
+		}
+		if u.AuthorIDs != nil {
+			if err := s.setByline(ctx, tx, id, a.AuthorIDs, true); err != nil {
+				return err
+			}
+		}
+		if u.TagNames != nil {
+			if err := s.setTags(ctx, tx, id, tags, true); err != nil {
+				return err
+			}
+		}
+		switch {
+		case publishing:
+			err = s.insertRevision(ctx, tx, a, firstPublished(u.Revision))
+		case u.Revision != nil && was == qalam.Published:
+			err = s.insertRevision(ctx, tx, a, *u.Revision)
+		}
+		if err != nil {
+			return err
 		}
 		if updated, err = s.oneArticle(ctx, tx, articleQuery{id: id}); err != nil {
 			return err
@@ -473,6 +674,56 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, u ArticleUpdate) (*
 		return nil, fmt.Errorf("store: update article %d: %w", id, err)
 	}
 	return updated, nil
+}
+
+// PublishDue publishes every scheduled article whose ScheduledAt has come,
+// in one statement, so that however many nodes run it at once each article
+// is published exactly once; it returns the IDs it published, in order.
+// An article never published before is dated its ScheduledAt; each gets
+// its first-published revision.
+func (s *Store) PublishDue(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.write(ctx, func(tx *writeTx) error {
+		// Concurrent runs on PostgreSQL: the second waits on the rows the
+		// first locked, then finds them no longer scheduled and skips
+		// them. On SQLite the writers are serialised. The status literals
+		// let PostgreSQL use the partial index articles_due.
+		rows, err := tx.QueryContext(ctx, `
+			UPDATE articles
+			SET status = 'published', published_at = COALESCE(published_at, scheduled_at),
+			    updated_at = $1, edited_at = $1
+			WHERE status = 'scheduled' AND scheduled_at <= $1
+			RETURNING id, headline, standfirst, editor_note, body, label, seo_title, seo_description`,
+			s.d.ts(tx.now))
+		if err != nil {
+			return translate(err, "article", "")
+		}
+		// Read every row before the next statement: a connection runs one
+		// statement at a time.
+		published, err := collect(rows, func(row scanner) (*qalam.Article, error) {
+			var a qalam.Article
+			err := row.Scan(&a.ID, &a.Headline, &a.Standfirst, &a.EditorNote, &a.Body, &a.Label,
+				&a.SEOTitle, &a.SEODescription)
+			return &a, err
+		})
+		if err != nil {
+			return translate(err, "article", "")
+		}
+		slices.SortFunc(published, func(a, b *qalam.Article) int { return cmp.Compare(a.ID, b.ID) })
+		ids = make([]int64, 0, len(published))
+		for _, a := range published {
+			if err := s.insertRevision(ctx, tx, a, firstPublished(nil)); err != nil {
+				return err
+			}
+			ids = append(ids, a.ID)
+			tx.changed(Change{ArticleID: a.ID})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: publish due articles: %w", err)
+	}
+	return ids, nil
 }
 
 // set assigns *v to *dst when v is not nil.

@@ -83,8 +83,16 @@ func TestStore_CreateArticle(t *testing.T) {
 		t.Run("published now when published without a date", func(t *testing.T) {
 			a := storetest.Article(t, st)
 			now := clock.Now()
-			if !a.PublishedAt.Equal(now) || !a.CreatedAt.Equal(now) || !a.UpdatedAt.Equal(now) {
-				t.Errorf("times = published %v created %v updated %v, want all %v", a.PublishedAt, a.CreatedAt, a.UpdatedAt, now)
+			if !a.PublishedAt.Equal(now) || !a.CreatedAt.Equal(now) || !a.UpdatedAt.Equal(now) || !a.EditedAt.Equal(now) {
+				t.Errorf("times = published %v created %v updated %v edited %v, want all %v",
+					a.PublishedAt, a.CreatedAt, a.UpdatedAt, a.EditedAt, now)
+			}
+			got, err := st.Article(ctx, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.EditedAt.Equal(now) {
+				t.Errorf("stored EditedAt = %v, want %v", got.EditedAt, now)
 			}
 		})
 		t.Run("caller's dates kept", func(t *testing.T) {
@@ -325,7 +333,9 @@ func TestStore_UpdateArticle(t *testing.T) {
 			}
 			want := *before
 			want.Headline, want.BodyHTML, want.Label, want.CommentsClosed = "Budget passes at dawn", "<p>New</p>", qalam.Analysis, true
-			want.UpdatedAt = clock.Now()
+			// A save without a revision is not news to readers: only
+			// EditedAt moves.
+			want.EditedAt = clock.Now()
 			if !reflect.DeepEqual(got, &want) {
 				t.Errorf("UpdateArticle() = %+v\nwant %+v", got, &want)
 			}
@@ -345,11 +355,11 @@ func TestStore_UpdateArticle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !got.PublishedAt.Equal(first) {
-				t.Fatalf("PublishedAt = %v, want %v", got.PublishedAt, first)
+			if !got.PublishedAt.Equal(first) || !got.UpdatedAt.Equal(first) || got.Updated() {
+				t.Fatalf("PublishedAt = %v UpdatedAt = %v, want both %v", got.PublishedAt, got.UpdatedAt, first)
 			}
 			clock.Advance(time.Hour)
-			if _, err := st.UpdateArticle(ctx, a.ID, store.ArticleUpdate{Status: ptr(qalam.Draft)}); err != nil {
+			if _, err := st.UpdateArticle(ctx, a.ID, store.ArticleUpdate{Status: ptr(qalam.Unpublished)}); err != nil {
 				t.Fatal(err)
 			}
 			clock.Advance(time.Hour)
@@ -357,8 +367,9 @@ func TestStore_UpdateArticle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !got.PublishedAt.Equal(first) || !got.UpdatedAt.Equal(clock.Now()) || !got.Updated() {
-				t.Errorf("PublishedAt = %v UpdatedAt = %v, want %v and %v", got.PublishedAt, got.UpdatedAt, first, clock.Now())
+			if !got.PublishedAt.Equal(first) || !got.UpdatedAt.Equal(first) || !got.EditedAt.Equal(clock.Now()) {
+				t.Errorf("PublishedAt = %v UpdatedAt = %v EditedAt = %v, want %v, %v and %v",
+					got.PublishedAt, got.UpdatedAt, got.EditedAt, first, first, clock.Now())
 			}
 		})
 		t.Run("invalid result refused", func(t *testing.T) {

@@ -219,3 +219,68 @@ func TestStore_WatchChanges_PostgresReconnects(t *testing.T) {
 		t.Errorf("changes after reconnecting %v, want %v", got, want)
 	}
 }
+
+// The newsroom's writes announce what public pages show: an article's
+// change by its ID, site-wide things (taxonomy, profiles, media, settings)
+// as Change{}; private things (sessions, preview links, throttling,
+// accounts, uploads not yet used) nothing.
+func TestStore_WatchChanges_Newsroom(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		a := storetest.Article(t, st)
+		b := storetest.Article(t, st)
+		marker := storetest.Article(t, st)
+		draft := storetest.Article(t, st, func(a *qalam.Article) { a.Status = qalam.Draft })
+		m := storetest.Media(t, st)
+		user := storetest.User(t, st)
+		a2 := storetest.Article(t, st, func(x *qalam.Article) { x.TagNames = []string{"one", "two"} })
+		one, err := st.TagBySlug(ctx, "one")
+		if err != nil {
+			t.Fatal(err)
+		}
+		two, err := st.TagBySlug(ctx, "two")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := watch(t, st)
+
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(st.AddCorrection(ctx, &qalam.Correction{ArticleID: a.ID, Kind: qalam.KindCorrection, Text: "x"}))
+		_, err = st.UpdateArticle(ctx, b.ID, store.ArticleUpdate{Status: ptr(qalam.Unpublished)})
+		must(err)
+		_, err = st.RenameCategory(ctx, a.CategoryID, "Renamed", "renamed")
+		must(err)
+		must(st.MergeTag(ctx, one.ID, two.ID))
+		_, err = st.UpdateAuthor(ctx, a.AuthorIDs[0], store.AuthorUpdate{Bio: ptr("New")})
+		must(err)
+		_, err = st.UpdateMedia(ctx, m.ID, "alt", "", "")
+		must(err)
+		must(st.SetSetting(ctx, "site_name", "Qalam"))
+		// Silent: failures and private writes.
+		if err := st.AddCorrection(ctx, &qalam.Correction{ArticleID: draft.ID, Kind: qalam.KindCorrection, Text: "x"}); err == nil {
+			t.Fatal("correction of a draft stored")
+		}
+		must(st.CreatePreviewToken(ctx, draft.ID, []byte("preview"), user.ID))
+		storetest.Session(t, st, user.ID)
+		must(st.RecordLoginFailure(ctx, "account:x"))
+		_, err = st.UpdateUser(ctx, user.ID, store.UserUpdate{Name: ptr("New")})
+		must(err)
+		storetest.Media(t, st)
+		if _, err := st.UpdateArticle(ctx, a2.ID, store.ArticleUpdate{Status: ptr(qalam.Draft)}); err == nil {
+			t.Fatal("published article returned to draft")
+		}
+		_, err = st.UpdateArticle(ctx, marker.ID, store.ArticleUpdate{CommentsClosed: ptr(true)})
+		must(err)
+
+		got := r.waitUntil(t, 8)
+		want := []store.Change{{ArticleID: a.ID}, {ArticleID: b.ID}, {}, {}, {}, {}, {}, {ArticleID: marker.ID}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("changes %v\nwant %v", got, want)
+		}
+	})
+}

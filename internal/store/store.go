@@ -145,14 +145,17 @@ func (a *args) add(v any) string {
 }
 
 // in appends ids and returns a parenthesised placeholder list for IN.
-func (a *args) in(ids []int64) string {
+func (a *args) in(ids []int64) string { return inList(a, ids) }
+
+// inList appends vs and returns a parenthesised placeholder list for IN.
+func inList[T any](a *args, vs []T) string {
 	var b strings.Builder
 	b.WriteByte('(')
-	for i, id := range ids {
+	for i, v := range vs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(a.add(id))
+		b.WriteString(a.add(v))
 	}
 	b.WriteByte(')')
 	return b.String()
@@ -173,4 +176,27 @@ func orNow(t, now time.Time) time.Time {
 		return now
 	}
 	return qalam.UTC(t)
+}
+
+// nextEdit is the edited_at of a save at now of a row last saved at prev:
+// now, or a microsecond after prev when the clock has not moved past it (a
+// stopped test clock, a node whose clock is behind another's), so that
+// every save makes a new version for optimistic checks.
+func nextEdit(prev, now time.Time) time.Time {
+	if !now.After(prev) {
+		return prev.Add(time.Microsecond)
+	}
+	return now
+}
+
+// affected turns "no row matched" into a not-found error naming what.
+func affected(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return translate(sql.ErrNoRows, what, "")
+	}
+	return nil
 }

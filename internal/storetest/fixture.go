@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qalamnews/qalam"
 	"github.com/qalamnews/qalam/internal/store"
@@ -132,4 +133,83 @@ func User(t testing.TB, st *store.Store, edit ...func(*qalam.User)) *qalam.User 
 		t.Fatalf("storetest: %v", err)
 	}
 	return u
+}
+
+// UserWithRole stores a staff account with the given role and a unique
+// email.
+func UserWithRole(t testing.TB, st *store.Store, role qalam.Role, edit ...func(*qalam.User)) *qalam.User {
+	t.Helper()
+	return User(t, st, append([]func(*qalam.User){func(u *qalam.User) { u.Role = role }}, edit...)...)
+}
+
+// Media stores an image record with a unique name and two variants (the
+// files themselves are not written).
+func Media(t testing.TB, st *store.Store, edit ...func(*qalam.Media)) *qalam.Media {
+	t.Helper()
+	name := unique("image")
+	m := &qalam.Media{
+		Name:        name + ".jpg",
+		ContentType: "image/jpeg",
+		Width:       1600,
+		Height:      900,
+		Bytes:       250_000,
+		Variants: []qalam.MediaVariant{
+			{Width: 480, Height: 270, Name: name + "-480.jpg"},
+			{Width: 960, Height: 540, Name: name + "-960.jpg"},
+		},
+		Alt:     "Members of the assembly voting",
+		Caption: "The vote, shortly after 3 a.m.",
+		Credit:  "Qalam",
+	}
+	for _, f := range edit {
+		if f != nil {
+			f(m)
+		}
+	}
+	if err := st.CreateMedia(context.Background(), m); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return m
+}
+
+// Session stores a session of the user with a random token hash, ending
+// 30 days after the real time unless edit sets ExpiresAt (set it in tests
+// on a test clock).
+func Session(t testing.TB, st *store.Store, userID int64, edit ...func(*qalam.Session)) *qalam.Session {
+	t.Helper()
+	s := &qalam.Session{
+		UserID:    userID,
+		TokenHash: []byte(rand.Text()),
+		UserAgent: "Mozilla/5.0",
+		ExpiresAt: time.Now().Add(30 * 24 * time.Hour),
+	}
+	for _, f := range edit {
+		if f != nil {
+			f(s)
+		}
+	}
+	if err := st.CreateSession(context.Background(), s); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return s
+}
+
+// Correction appends a correction to the article, which must be published.
+func Correction(t testing.TB, st *store.Store, articleID int64, edit ...func(*qalam.Correction)) *qalam.Correction {
+	t.Helper()
+	c := &qalam.Correction{
+		ArticleID: articleID,
+		Kind:      qalam.KindCorrection,
+		Text:      "An earlier version gave the wrong vote count.",
+		TextHTML:  "<p>An earlier version gave the wrong vote count.</p>",
+	}
+	for _, f := range edit {
+		if f != nil {
+			f(c)
+		}
+	}
+	if err := st.AddCorrection(context.Background(), c); err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return c
 }

@@ -80,6 +80,20 @@ func TestFixtures(t *testing.T) {
 		t.Errorf("Comment() = %+v, %v", got, err)
 	}
 	storetest.User(t, st)
-	storetest.User(t, st)
+	u := storetest.UserWithRole(t, st, qalam.RoleAuthor)
+	if u.Role != qalam.RoleAuthor {
+		t.Errorf("UserWithRole() role = %q", u.Role)
+	}
 	storetest.Commenter(t, st)
+	m := storetest.Media(t, st)
+	if gotM, err := st.Media(ctx, m.ID); err != nil || len(gotM.Variants) != 2 {
+		t.Errorf("Media() = %+v, %v", gotM, err)
+	}
+	s := storetest.Session(t, st, u.ID)
+	if _, err := st.SessionByToken(ctx, s.TokenHash); err != nil {
+		t.Errorf("SessionByToken() error = %v", err)
+	}
+	if c := storetest.Correction(t, st, a.ID); c.ID == 0 {
+		t.Errorf("Correction() = %+v", c)
+	}
 }

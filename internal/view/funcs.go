@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/media"
 )
 
 func funcs(assets *Assets) template.FuncMap {
@@ -22,6 +23,8 @@ func funcs(assets *Assets) template.FuncMap {
 		// anything else.
 		"sanitised":    func(s string) template.HTML { return template.HTML(s) },
 		"articlePath":  ArticlePath,
+		"mediaURL":     media.URL,
+		"srcset":       func(m *qalam.Media) string { return media.Srcset(m) },
 		"authorPath":   func(slug string) string { return "/authors/" + url.PathEscape(slug) },
 		"categoryPath": func(slug string) string { return "/categories/" + url.PathEscape(slug) },
 		"tagPath":      func(slug string) string { return "/tags/" + url.PathEscape(slug) },

@@ -58,6 +58,24 @@ type ArticlePage struct {
 	// Held is set when the reader has just posted a comment that waits for
 	// moderation.
 	Held bool
+	// Preview marks an unpublished article shown through a preview link:
+	// a banner says so and there is no discussion.
+	Preview bool
+}
+
+// CorrectionsPage lists the corrections and updates of every article.
+type CorrectionsPage struct {
+	Page
+	Entries []CorrectionEntry
+	Older   string
+}
+
+// CorrectionEntry is one correction with its article, for listings.
+type CorrectionEntry struct {
+	Correction      qalam.Correction
+	ArticleSlug     string
+	ArticleHeadline string
+	ArticleLanguage qalam.Language
 }
 
 // CommentForm is the comment form's state: empty, prefilled from the

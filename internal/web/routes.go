@@ -11,6 +11,8 @@ func (s *Site) Routes() http.Handler {
 	mux.Handle("GET /authors/{slug}", s.handle(s.showAuthor))
 	mux.Handle("GET /categories/{slug}", s.handle(s.showCategory))
 	mux.Handle("GET /tags/{slug}", s.handle(s.showTag))
+	mux.Handle("GET /corrections", s.handle(s.showCorrections))
+	mux.Handle("GET /preview/{token}", s.handle(s.showPreview))
 	mux.HandleFunc("GET /static/{hash}/{name...}", s.serveAsset)
 	mux.Handle("GET /healthz", s.handle(s.health))
 	mux.Handle("/", s.handle(notFound))

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"time"
 
@@ -26,6 +27,8 @@ type Store interface {
 	CreateComment(ctx context.Context, c *qalam.Comment) (bool, error)
 	CreateCommenter(ctx context.Context, tokenHash []byte) (*qalam.Commenter, error)
 	CommenterByToken(ctx context.Context, tokenHash []byte) (*qalam.Commenter, error)
+	ArticleByPreviewToken(ctx context.Context, tokenHash []byte) (*qalam.Article, error)
+	FindCorrections(ctx context.Context, limit int, before time.Time) ([]store.CorrectionEntry, error)
 }
 
 // Options configure the site.
@@ -75,3 +78,9 @@ func (s *Site) Invalidate(c store.Change) { s.cache.invalidate(c) }
 // SetCacheLive turns page caching on while the change feed is connected and
 // off while it is not, so a node never serves a page it cannot invalidate.
 func (s *Site) SetCacheLive(live bool) { s.cache.setLive(live) }
+
+// ClientKey names the request's client for rate limits: a keyed hash of its
+// network address (past trusted proxies only), never the address itself.
+func (s *Site) ClientKey(r *http.Request) string {
+	return s.addrHash(clientAddr(r, s.opts.TrustedProxies))
+}
