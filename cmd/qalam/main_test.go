@@ -196,6 +196,8 @@ func TestRun_Subcommands(t *testing.T) {
 		{"user add", []string{"user", "add", "-email", "editor@example.org", "-name", "Sana Mir", "-role", "editor"}, "a long enough passphrase\n", false, "Created editor Sana Mir"},
 		{"user add twice", []string{"user", "add", "-email", "editor@example.org", "-name", "Sana Mir"}, "a long enough passphrase\n", true, "already exists"},
 		{"user add short password", []string{"user", "add", "-email", "x@example.org", "-name", "X"}, "short\n", true, "12"},
+		{"reset password", []string{"user", "reset-password", "-email", "editor@example.org"}, "another long passphrase\n", false, "New password set"},
+		{"reset password of nobody", []string{"user", "reset-password", "-email", "nobody@example.org"}, "another long passphrase\n", true, "no staff account"},
 		{"user add bad role", []string{"user", "add", "-email", "y@example.org", "-name", "Y", "-role", "owner"}, "a long enough passphrase\n", true, "role"},
 	}
 	for _, tt := range tests {
@@ -225,7 +227,7 @@ func TestRun_Subcommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := auth.CheckPassword(u.PasswordHash, "a long enough passphrase"); !ok || err != nil {
+	if ok, err := auth.CheckPassword(u.PasswordHash, "another long passphrase"); !ok || err != nil {
 		t.Errorf("stored password does not check: %v %v", ok, err)
 	}
 }

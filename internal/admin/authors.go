@@ -157,7 +157,7 @@ func (a *Admin) saveAuthor(w http.ResponseWriter, r *http.Request, existing *qal
 	id, err := a.storeAuthor(ctx, au, existing, linking)
 	if err != nil {
 		if addFields(form.Errors, err) {
-			return a.renderAuthor(w, r, http.StatusUnprocessableEntity, existing, form)
+			return a.renderAuthor(w, r, statusOf[qalam.KindOf(err)], existing, form)
 		}
 		return err
 	}
@@ -185,16 +185,14 @@ func (a *Admin) storeAuthor(ctx context.Context, au, existing *qalam.Author, lin
 
 // photoFile returns the photo uploaded with the author form, or nil.
 func photoFile(r *http.Request) (multipart.File, error) {
-	file, hdr, err := r.FormFile("photo_file")
+	// A file input left empty arrives as a part without a file name,
+	// which is no file at all.
+	file, _, err := r.FormFile("photo_file")
 	switch {
 	case errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart):
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("admin: read photo: %w", err)
-	case hdr.Size == 0 && hdr.Filename == "":
-		// A browser sends an empty part for a file input left empty.
-		file.Close()
-		return nil, nil
 	}
 	return file, nil
 }

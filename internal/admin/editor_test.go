@@ -567,13 +567,18 @@ func TestEditor_BrowserPreviewAndAutosave(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#login-email"), u.Email),
 		chromedp.SendKeys(chromedp.CSS("#login-password"), fixturePassword),
 		chromedp.Submit(chromedp.CSS("#login-email")),
-		chromedp.WaitVisible(chromedp.CSS(".admin-bar")),
-		chromedp.Navigate(f.url(fmt.Sprintf("/admin/articles/%d", draft.ID))),
+	))
+	time.Sleep(3 * time.Second)
+	must(chromedp.Do(ctx, chromedp.Navigate(f.url(fmt.Sprintf("/admin/articles/%d", draft.ID)))))
+	dbg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('script[src*=admin]').src).then(r => r.text()).then(t => { try { new Function(t); return "ok " + t.length } catch (e) { return "err " + e } })`, chromedp.EvalAwaitPromise))
+	t.Logf("err %v", err)
+	t.Logf("at %s", dbg)
+	must(chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS("[data-preview-pane]")),
 		// Choosing Urdu turns the fields right to left at once.
 		chromedp.SetValue(chromedp.CSS("#f-language"), "ur"),
 	))
-	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#f-language").dispatchEvent(new Event("change", {bubbles: true}))`))
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#f-language").dispatchEvent(new Event("change", {bubbles: true}))`))
 	must(err)
 	bodyDir, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#f-body").dir`))
 	must(err)

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -699,49 +698,4 @@ func TestTags(t *testing.T) {
 			wantStatus(t, resp, http.StatusNotFound)
 		}
 	})
-}
-
-var regexpStatic = regexp.MustCompile(`/static/[0-9a-f]+/`)
-
-func TestZZDump(t *testing.T) {
-	out := os.Getenv("DUMP")
-	if out == "" {
-		t.Skip()
-	}
-	f, dir := libraryFixture(t)
-	ed := f.client(t, qalam.RoleEditor)
-	au := f.client(t, qalam.RoleAuthor)
-	for i := range 3 {
-		f.postMultipart(t, au, "/admin/media", url.Values{"alt": {"Protesters outside the assembly holding banners, number " + strconv.Itoa(i)}, "credit": {"Photo: Qalam"}}, "file", "a.jpg", testJPEG(t)).Body.Close()
-	}
-	f.upload(t, f.users[qalam.RoleEditor])
-	storetest.Article(t, f.st, func(a *qalam.Article) { a.TagNames = []string{"Election", "Elections", "بجٹ"} })
-	list, _, _ := f.st.FindMedia(context.Background(), store.MediaFilter{})
-	re := strings.NewReplacer()
-	_ = re
-	dump := func(name string, resp *http.Response) {
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		s := string(b)
-		s = regexpStatic.ReplaceAllString(s, "file:///work/main/internal/view/static/")
-		s = strings.ReplaceAll(s, `"/media/`, `"file://`+out+`/media/`)
-		s = strings.ReplaceAll(s, `, /media/`, `, file://`+out+`/media/`)
-		os.WriteFile(out+"/"+name+".html", []byte(s), 0o644)
-	}
-	os.MkdirAll(out+"/media", 0o755)
-	for _, n := range filesIn(t, dir) {
-		b, _ := os.ReadFile(dir + "/" + n)
-		os.WriteFile(out+"/media/"+n, b, 0o644)
-	}
-	dump("media", f.get(t, au, "/admin/media"))
-	dump("media-err", f.postMultipart(t, au, "/admin/media", url.Values{"caption": {"typed"}}, "file", "a.svg", []byte("<svg/>")))
-	dump("media-edit", f.get(t, au, "/admin/media/"+strconv.FormatInt(list[1].ID, 10)))
-	dump("media-delete", f.get(t, au, "/admin/media/"+strconv.FormatInt(list[1].ID, 10)+"/delete"))
-	dump("authors", f.get(t, au, "/admin/authors"))
-	dump("author-edit", f.get(t, ed, "/admin/authors/"+strconv.FormatInt(f.authors[qalam.RoleAuthor].ID, 10)))
-	dump("author-own", f.get(t, au, "/admin/authors/"+strconv.FormatInt(f.authors[qalam.RoleAuthor].ID, 10)))
-	dump("taxonomy", f.get(t, ed, "/admin/categories"))
-	dump("taxonomy-err", f.post(t, ed, "/admin/categories/1", url.Values{"name": {""}}))
-	tg, _ := f.st.TagBySlug(context.Background(), "election")
-	dump("tag", f.get(t, ed, "/admin/tags/"+strconv.FormatInt(tg.ID, 10)))
 }

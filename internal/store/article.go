@@ -308,8 +308,9 @@ func (s *Store) oneArticle(ctx context.Context, db querier, q articleQuery) (*qa
 }
 
 // Article returns the article with the given ID, whatever its status, with
-// its category, byline (Authors and AuthorIDs), tags (Tags and TagNames)
-// and count of approved comments.
+// its category, byline (Authors and AuthorIDs), tags (Tags and TagNames),
+// featured image, corrections (oldest first) and count of approved
+// comments.
 func (s *Store) Article(ctx context.Context, id int64) (*qalam.Article, error) {
 	var a *qalam.Article
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {

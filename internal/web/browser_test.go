@@ -2,73 +2,21 @@ package web_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/browsertest"
 	"github.com/qalamnews/qalam/internal/view"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// newBrowser starts a headless Chromium for one test. Without Chromium the
-// test is skipped, unless QALAM_TEST_CHROMIUM_REQUIRED=1 (as in CI) makes
-// that a failure.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("QALAM_TEST_CHROMIUM_REQUIRED") == "1" {
-			t.Fatalf("Chromium is required but %s is missing: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("Chromium not installed (%s); apt-get install chromium to run browser tests (CI does)", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() {
-		if t.Failed() {
-			screenshot(t, ctx)
-		}
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-	})
-	return ctx
-}
-
-// screenshot saves what the browser showed when a test failed.
-func screenshot(t *testing.T, ctx context.Context) {
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
-	if err != nil {
-		t.Logf("no screenshot: %v", err)
-		return
-	}
-	dir := filepath.Join(os.TempDir(), "qalam-browser-failures")
-	os.MkdirAll(dir, 0o755)
-	path := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".jpg")
-	if err := os.WriteFile(path, png, 0o644); err == nil {
-		t.Logf("screenshot of the failure: %s", path)
-	}
-}
 
 func TestBrowser_ReaderRepliesInUrduWithJavaScript(t *testing.T) {
 	f := newFixture(t)
 	parent := f.addComment(f.urdu, 0, "نادیہ خان", "کتب خانہ کب تک کھلا رہے گا؟", qalam.Approved)
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	url := f.srv.URL + view.ArticlePath(f.urdu.Slug)
 	reply := "شام سات بجے تک، ہفتے میں چھ دن۔"
 
@@ -116,7 +64,7 @@ func TestBrowser_ReaderRepliesInUrduWithJavaScript(t *testing.T) {
 func TestBrowser_ReaderCommentsWithJavaScriptOff(t *testing.T) {
 	f := newFixture(t)
 	parent := f.addComment(f.article, 0, "Kamran Ali", "When will the schedule be out?", qalam.Approved)
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	must(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 		return err
