@@ -8,7 +8,7 @@ type Action string
 // Newsroom actions.
 const (
 	ActViewDashboard    Action = "view_dashboard"     // the admin home, own account page
-	ActManageOwnAccount Action = "manage_own_account" // password, two-factor sign-in
+	ActManageOwnAccount Action = "manage_own_account" // own password and two-factor sign-in; the only action open to someone who must still turn two-factor on
 	ActListArticles     Action = "list_articles"
 	ActCreateArticle    Action = "create_article"
 	ActEditArticle      Action = "edit_article"    // change text and settings

@@ -271,6 +271,8 @@ func (a *Admin) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	return a.view.Render(w, http.StatusOK, "admin/dashboard", page)
 }
 
+// twoFactorRequired reports whether the newsroom demands two-factor
+// sign-in of all staff (the setting guard.go enforces).
 func (a *Admin) twoFactorRequired(r *http.Request) (bool, error) {
 	v, err := a.store.Setting(r.Context(), settingRequireTwoFactor)
 	return v == "on", err

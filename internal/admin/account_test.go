@@ -192,7 +192,7 @@ func TestAccount_TwoFactorEnrolThenSignIn(t *testing.T) {
 	c2 := f.anonymous()
 	form := url.Values{"email": {u.Email}, "password": {fixturePassword}, "next": {"/admin/account"}}
 	f.wantRedirect(t, f.post(t, c2, "/admin/login", form), "/admin/login/two-factor?next=%2Fadmin%2Faccount")
-	f.wantRedirect(t, f.get(t, c2, "/admin"), "/admin/login/two-factor")
+	f.wantRedirect(t, f.get(t, c2, "/admin"), "/admin/login/two-factor?next=%2Fadmin")
 	resp := f.post(t, c2, "/admin/account/password", url.Values{})
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {

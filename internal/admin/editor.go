@@ -21,10 +21,11 @@ import (
 
 // Size limits of the editor's posts. Text alone fits the first many times
 // over (the body's 500,000 characters, percent-encoded Urdu included); the
-// second leaves room for a featured image uploaded with the form.
+// second leaves room for a featured image (at most media.DefaultMaxBytes)
+// uploaded with the form, and matches the server's cap on every body.
 const (
 	maxEditorText   = 8 << 20
-	maxEditorUpload = 32 << 20
+	maxEditorUpload = 12 << 20
 	// maxEditorMemory is what a multipart form may hold in memory; a
 	// larger upload goes to a temporary file the server removes.
 	maxEditorMemory = 8 << 20
@@ -57,7 +58,7 @@ func parseArticleForm(w http.ResponseWriter, r *http.Request) (*articleForm, err
 	}
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, qalam.Errorf(qalam.KindTooLarge, "What you sent is larger than the editor accepts. A featured image may be at most %d MB.", maxEditorUpload>>20)
+			return nil, qalam.Errorf(qalam.KindTooLarge, "What you sent is larger than the editor accepts. A featured image may be at most %d MB.", media.DefaultMaxBytes>>20)
 		}
 		return nil, qalam.Errorf(qalam.KindInvalid, "We could not read that form. Please try again.")
 	}
@@ -334,7 +335,11 @@ func (a *Admin) rejectArticle(w http.ResponseWriter, r *http.Request, art *qalam
 	if page.Error == "" {
 		page.Error = "Not saved. Please correct the marked fields; what you wrote is kept below."
 	}
-	page.Conflict = status == http.StatusConflict
+	if status == http.StatusConflict {
+		// Replacing someone else's save takes a deliberate Save, never a
+		// background autosave.
+		page.Conflict, page.AutosaveURL = true, ""
+	}
 	return a.view.Render(w, status, "admin/editor", page)
 }
 

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/server"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/storetest"
 )
@@ -228,6 +230,9 @@ func TestEditor_ConflictKeepsTypedText(t *testing.T) {
 	}
 	if got := f.storedArticle(t, a.ID).Body; got != "Their version." {
 		t.Errorf("stored body = %q, want theirs kept", got)
+	}
+	if len(fxFind(doc, func(n *html.Node) bool { return n.Data == "form" && artHasAttr(n, "data-autosave-url") })) != 0 {
+		t.Error("the conflict page would autosave over their version")
 	}
 
 	t.Run("saving again knowingly replaces theirs", func(t *testing.T) {
@@ -553,6 +558,14 @@ func artBrowser(t *testing.T) context.Context {
 func TestEditor_BrowserPreviewAndAutosave(t *testing.T) {
 	f := newFixture(t)
 	ctx := artBrowser(t)
+	// The fixture serves the newsroom alone; a browser needs the static
+	// files too, as the real server mounts them.
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/{hash}/{name...}", f.admin.view.Assets())
+	mux.Handle("/", f.admin.Routes())
+	srv := httptest.NewTLSServer(server.Wrap(mux, nil, server.Options{}))
+	t.Cleanup(srv.Close)
+	base := srv.URL
 	draft := f.article(t, qalam.RoleAuthor, qalam.Draft)
 	u := f.users[qalam.RoleAuthor]
 	must := func(err error) {
@@ -563,22 +576,19 @@ func TestEditor_BrowserPreviewAndAutosave(t *testing.T) {
 	}
 
 	must(chromedp.Do(ctx,
-		chromedp.Navigate(f.url("/admin/login")),
+		chromedp.Navigate(base+"/admin/login"),
 		chromedp.SendKeys(chromedp.CSS("#login-email"), u.Email),
 		chromedp.SendKeys(chromedp.CSS("#login-password"), fixturePassword),
 		chromedp.Submit(chromedp.CSS("#login-email")),
 	))
-	time.Sleep(3 * time.Second)
-	must(chromedp.Do(ctx, chromedp.Navigate(f.url(fmt.Sprintf("/admin/articles/%d", draft.ID)))))
-	dbg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('script[src*=admin]').src).then(r => r.text()).then(t => { try { new Function(t); return "ok " + t.length } catch (e) { return "err " + e } })`, chromedp.EvalAwaitPromise))
-	t.Logf("err %v", err)
-	t.Logf("at %s", dbg)
 	must(chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(".admin-user")), // signed in
+		chromedp.Navigate(base+fmt.Sprintf("/admin/articles/%d", draft.ID)),
 		chromedp.WaitVisible(chromedp.CSS("[data-preview-pane]")),
 		// Choosing Urdu turns the fields right to left at once.
 		chromedp.SetValue(chromedp.CSS("#f-language"), "ur"),
 	))
-	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#f-language").dispatchEvent(new Event("change", {bubbles: true}))`))
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#f-language").dispatchEvent(new Event("change", {bubbles: true}))`))
 	must(err)
 	bodyDir, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#f-body").dir`))
 	must(err)
@@ -588,10 +598,9 @@ func TestEditor_BrowserPreviewAndAutosave(t *testing.T) {
 
 	// Typing updates the sandboxed preview, which the server renders with
 	// the public template.
-	must(chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS("#f-headline"), ""),
-		chromedp.SendKeys(chromedp.CSS("#f-headline"), "بجٹ منظور"),
-	))
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#f-headline").value = ""`))
+	must(err)
+	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-headline"), "بجٹ منظور")))
 	previewHeadline, err := chromedp.Run(ctx, chromedp.Poll[string](`(function () {
 		var d = document.querySelector("[data-preview-frame]").contentDocument;
 		var h = d && d.querySelector(".story .headline");
@@ -603,10 +612,16 @@ func TestEditor_BrowserPreviewAndAutosave(t *testing.T) {
 	if previewHeadline != "بجٹ منظور" {
 		t.Errorf("preview headline = %q", previewHeadline)
 	}
-	previewDir, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("[data-preview-frame]").contentDocument.querySelector(".story")).direction`))
+	// The public stylesheet applies inside the frame: its paper colour.
+	paper, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("[data-preview-frame]").contentDocument.body).backgroundColor`))
 	must(err)
-	if previewDir != "rtl" {
-		t.Errorf("preview direction = %q, want rtl (the public stylesheet applies)", previewDir)
+	if paper != "rgb(253, 252, 248)" {
+		t.Errorf("preview background = %q, want site.css's paper (rgb(253, 252, 248))", paper)
+	}
+	scripts, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("[data-preview-frame]").getAttribute("sandbox")`))
+	must(err)
+	if strings.Contains(scripts, "allow-scripts") {
+		t.Errorf("the preview frame may run scripts: sandbox=%q", scripts)
 	}
 
 	// Autosave runs every 20 seconds while the draft differs from the

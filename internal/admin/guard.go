@@ -50,7 +50,7 @@ func (a *Admin) guard(rt route) http.Handler {
 		}
 		switch {
 		case err != nil && qalam.KindOf(err) == qalam.KindUnauthorized && sess != nil:
-			return a.sendTo(w, r, "/admin/login/two-factor") // password given, code pending
+			return a.sendTo(w, r, "/admin/login/two-factor?next="+url.QueryEscape(r.URL.RequestURI())) // password given, code pending
 		case err != nil && qalam.KindOf(err) == qalam.KindUnauthorized:
 			return a.sendTo(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()))
 		case err != nil:

@@ -124,4 +124,7 @@ type settingsPage struct {
 	// WithoutTwoFactor counts the active staff who have not turned
 	// two-factor sign-in on, who would be stopped until they do.
 	WithoutTwoFactor int
+	// SelfWithout is set when the admin is one of them: turning the
+	// requirement on sends them to enrol at once.
+	SelfWithout bool
 }

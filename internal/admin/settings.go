@@ -16,7 +16,8 @@ func (a *Admin) showSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := settingsPage{AdminPage: a.page(r, "Settings", "settings"), RequireTwoFactor: required}
+	me, _ := userFrom(ctx)
+	page := settingsPage{AdminPage: a.page(r, "Settings", "settings"), RequireTwoFactor: required, SelfWithout: !me.TwoFactor()}
 	for _, u := range users {
 		if !u.Disabled && !u.TwoFactor() {
 			page.WithoutTwoFactor++

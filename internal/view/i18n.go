@@ -47,6 +47,7 @@ var messages = map[string][2]string{ // key: {English, Urdu}
 	"sections":          {"Sections", "حصے"},
 	"footer_privacy":    {"This site makes no requests to other sites and never shows commenters' email addresses.", "یہ سائٹ کسی دوسری سائٹ سے رابطہ نہیں کرتی اور تبصرہ نگاروں کے ای میل کبھی ظاہر نہیں کرتی۔"},
 	"preview_banner":    {"Preview: this article is not published. Only people with this link can see it.", "پیش نظارہ: یہ مضمون شائع نہیں ہوا۔ صرف وہی لوگ اسے دیکھ سکتے ہیں جن کے پاس یہ لنک ہے۔"},
+	"preview_editor":    {"Preview: this is how readers will see the article once it is published.", "پیش نظارہ: شائع ہونے کے بعد قارئین یہ مضمون ایسے دیکھیں گے۔"},
 	"see_corrections":   {"See corrections", "تصحیحات دیکھیے"},
 	"corrections_title": {"Corrections and updates", "تصحیحات اور تازہ کاری"},
 	"corrections_intro": {"When we get something wrong, we correct it in public. Every correction and update to our articles is listed here, newest first.", "جب ہم سے غلطی ہوتی ہے تو ہم اس کی تصحیح سب کے سامنے کرتے ہیں۔ ہمارے مضامین کی ہر تصحیح اور تازہ کاری یہاں درج ہے، تازہ ترین پہلے۔"},

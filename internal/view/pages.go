@@ -58,9 +58,11 @@ type ArticlePage struct {
 	// Held is set when the reader has just posted a comment that waits for
 	// moderation.
 	Held bool
-	// Preview marks an unpublished article shown through a preview link:
-	// a banner says so and there is no discussion.
-	Preview bool
+	// Preview marks an article shown before publication, in the editor's
+	// preview or (PreviewLink) through a preview link: a banner says so and
+	// there is no discussion.
+	Preview     bool
+	PreviewLink bool
 }
 
 // CorrectionsPage lists the corrections and updates of every article.

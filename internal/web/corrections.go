@@ -65,7 +65,7 @@ func (s *Site) showPreview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := s.articlePage(r.Context(), &articleEntry{article: a}, view.CommentForm{Closed: true})
-	page.Preview = true
+	page.Preview, page.PreviewLink = true, true
 	page.NoIndex = true
 	page.Canonical = ""
 	w.Header().Set("Cache-Control", "private, no-store")

@@ -56,7 +56,8 @@
 
   function editor(form) {
     var status = form.querySelector("[data-save-status]");
-    var saved = snapshot(form);
+    // A form sent back with errors holds text that is not saved yet.
+    var saved = form.hasAttribute("data-unsaved") ? null : snapshot(form);
     var submitting = false;
 
     function say(text, isError) {
