@@ -43,6 +43,7 @@ type ListPage struct {
 	Kind     string // "author", "category" or "tag"
 	Heading  string
 	Author   *qalam.Author // set on an author's page, for the bio
+	Photo    *qalam.Media  // the author's photo, if any
 	Articles []*qalam.Article
 	Older    string
 }

@@ -89,6 +89,12 @@ func (s *Site) listPage(ctx context.Context, r *http.Request, f store.ArticleFil
 		return view.ListPage{}, err
 	}
 	p := view.ListPage{Page: s.page(ctx), Kind: kind, Heading: heading, Author: author, Articles: articles, Older: older}
+	if author != nil && author.PhotoID != 0 {
+		// A photo that cannot be loaded costs the page its picture only.
+		if photo, err := s.store.Media(ctx, author.PhotoID); err == nil {
+			p.Photo = photo
+		}
+	}
 	p.Title = heading
 	p.Canonical = s.opts.BaseURL + r.URL.EscapedPath()
 	if author != nil {

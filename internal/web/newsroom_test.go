@@ -111,3 +111,23 @@ func TestArticlePage_ShowsTheFeaturedImage(t *testing.T) {
 		t.Errorf("caption = %q", got)
 	}
 }
+
+func TestAuthorPage_ShowsPhotoAndLinks(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m := &qalam.Media{Name: "fedcba9876543210fedcba9876543210.jpg", ContentType: "image/jpeg", Width: 600, Height: 600, Bytes: 1000, Alt: "Amina Rahim"}
+	must(t, f.st.CreateMedia(ctx, m))
+	links := []string{"https://example.org/amina"}
+	if _, err := f.st.UpdateAuthor(ctx, f.author.ID, store.AuthorUpdate{PhotoID: &m.ID, Links: &links}); err != nil {
+		t.Fatal(err)
+	}
+	page := f.newReader().get("/authors/" + f.author.Slug)
+	img := find(page.doc, byClass("author-photo"))
+	if img == nil || attr(img, "alt") != "Amina Rahim" || !strings.HasPrefix(attr(img, "src"), "/media/") {
+		t.Error("the author's photo is missing")
+	}
+	a := find(find(page.doc, byClass("author-links")), func(n *html.Node) bool { return n.Data == "a" })
+	if a == nil || attr(a, "href") != links[0] {
+		t.Error("the author's links are missing")
+	}
+}

@@ -28,6 +28,7 @@ type Store interface {
 	CreateCommenter(ctx context.Context, tokenHash []byte) (*qalam.Commenter, error)
 	CommenterByToken(ctx context.Context, tokenHash []byte) (*qalam.Commenter, error)
 	ArticleByPreviewToken(ctx context.Context, tokenHash []byte) (*qalam.Article, error)
+	Media(ctx context.Context, id int64) (*qalam.Media, error)
 	FindCorrections(ctx context.Context, limit int, before time.Time) ([]store.CorrectionEntry, error)
 }
 
