@@ -685,6 +685,8 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, u ArticleUpdate) (*
 func (s *Store) PublishDue(ctx context.Context) ([]int64, error) {
 	var ids []int64
 	err := s.write(ctx, func(tx *writeTx) error {
+		// A first publication is dated when it was due, not when the job
+		// came round, so a late run does not mark it "updated".
 		// Concurrent runs on PostgreSQL: the second waits on the rows the
 		// first locked, then finds them no longer scheduled and skips
 		// them. On SQLite the writers are serialised. The status literals
@@ -692,7 +694,7 @@ func (s *Store) PublishDue(ctx context.Context) ([]int64, error) {
 		rows, err := tx.QueryContext(ctx, `
 			UPDATE articles
 			SET status = 'published', published_at = COALESCE(published_at, scheduled_at),
-			    updated_at = $1, edited_at = $1
+			    updated_at = CASE WHEN published_at IS NULL THEN scheduled_at ELSE $1 END, edited_at = $1
 			WHERE status = 'scheduled' AND scheduled_at <= $1
 			RETURNING id, headline, standfirst, editor_note, body, label, seo_title, seo_description`,
 			s.d.ts(tx.now))
