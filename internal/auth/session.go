@@ -35,6 +35,7 @@ type SessionStore interface {
 	RecordLoginFailure(ctx context.Context, key string) error
 	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, key string) error
+	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
 }
 
 // Options tune Sessions. The zero value is fit for production behind
@@ -295,11 +296,22 @@ func (m *Sessions) VerifyTwoFactor(ctx context.Context, r *http.Request, code st
 	if err := m.checkThrottle(ctx, []limit{account}); err != nil {
 		return err
 	}
-	if !VerifyTOTP(u.TOTPSecret, normalizeCode(code), m.now()) {
+	step, ok := matchTOTP(u.TOTPSecret, normalizeCode(code), m.now())
+	if !ok {
 		if err := m.recordFailure(ctx, []limit{account}); err != nil {
 			return err
 		}
 		return fieldError("code", "That code is not right. Enter the code your authenticator app shows now.")
+	}
+	fresh, err := m.st.UseTOTPStep(ctx, u.ID, step)
+	if err != nil {
+		return fmt.Errorf("auth: two-factor sign-in of user %d: %w", u.ID, err)
+	}
+	if !fresh {
+		if err := m.recordFailure(ctx, []limit{account}); err != nil {
+			return err
+		}
+		return fieldError("code", "That code was used already. Wait for your authenticator app to show the next one.")
 	}
 	if err := m.clearFailures(ctx, account); err != nil {
 		return err
@@ -381,10 +393,15 @@ func (m *Sessions) EnableTwoFactor(ctx context.Context, u *qalam.User, secret, c
 	if fresh.TwoFactor() {
 		return qalam.Errorf(qalam.KindConflict, "Two-factor sign-in is on already.")
 	}
-	if !VerifyTOTP(secret, normalizeCode(code), m.now()) {
+	step, ok := matchTOTP(secret, normalizeCode(code), m.now())
+	if !ok {
 		return fieldError("code", "That code does not match. Enter the code your authenticator app shows now.")
 	}
 	if _, err := m.st.UpdateUser(ctx, u.ID, store.UserUpdate{TOTPSecret: &secret}); err != nil {
+		return fmt.Errorf("auth: enable two-factor sign-in of user %d: %w", u.ID, err)
+	}
+	// The code that proved the app holds the key cannot also sign in.
+	if _, err := m.st.UseTOTPStep(ctx, u.ID, step); err != nil {
 		return fmt.Errorf("auth: enable two-factor sign-in of user %d: %w", u.ID, err)
 	}
 	u.TOTPSecret = secret

@@ -530,6 +530,28 @@ func TestSessions_TwoFactor(t *testing.T) {
 		}
 	})
 
+	t.Run("a used code cannot sign in a second session", func(t *testing.T) {
+		e, u, first := setup(t)
+		used := code(t, e.clock.Now())
+		if err := e.m.VerifyTwoFactor(ctx, request(first), used); err != nil {
+			t.Fatalf("first use: %v", err)
+		}
+		_, second, err := e.login(t, u.Email, password, "client-b", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.m.VerifyTwoFactor(ctx, request(second), used); !errors.Is(err, qalam.ErrInvalid) {
+			t.Errorf("replayed code: %v, want KindInvalid", err)
+		}
+		if _, _, err := e.current(second); !errors.Is(err, auth.ErrTwoFactorPending) {
+			t.Errorf("Current after a replay: %v, want still pending", err)
+		}
+		e.clock.Advance(30 * time.Second)
+		if err := e.m.VerifyTwoFactor(ctx, request(second), code(t, e.clock.Now())); err != nil {
+			t.Errorf("the next code: %v", err)
+		}
+	})
+
 	t.Run("without a session the code is refused", func(t *testing.T) {
 		e, _, _ := setup(t)
 		if err := e.m.VerifyTwoFactor(ctx, request(nil), code(t, e.clock.Now())); !errors.Is(err, errUnauthorized) {

@@ -75,24 +75,35 @@ func TOTPCode(secret string, t time.Time) (string, error) {
 // be exactly six ASCII digits; the comparison takes the same time whichever
 // step matches, or none.
 func VerifyTOTP(secret, code string, t time.Time) bool {
+	_, ok := matchTOTP(secret, code, t)
+	return ok
+}
+
+// matchTOTP is VerifyTOTP that also says which time step the code was for,
+// so a used code can be refused the second time.
+func matchTOTP(secret, code string, t time.Time) (step int64, ok bool) {
 	if len(code) != totpDigits {
-		return false
+		return 0, false
 	}
 	for i := 0; i < len(code); i++ {
 		if code[i] < '0' || code[i] > '9' {
-			return false
+			return 0, false
 		}
 	}
 	key, err := decodeSecret(secret)
 	if err != nil {
-		return false
+		return 0, false
 	}
-	match := 0
+	// Every candidate is compared, matching or not, so the time taken
+	// does not say which step matched.
 	for d := -totpSkew; d <= totpSkew; d++ {
-		want := totp(key, t.Add(time.Duration(d)*totpStep), totpStep, totpDigits, sha1.New)
-		match |= subtle.ConstantTimeCompare([]byte(want), []byte(code))
+		at := t.Add(time.Duration(d) * totpStep)
+		want := totp(key, at, totpStep, totpDigits, sha1.New)
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			step, ok = at.Unix()/int64(totpStep/time.Second), true
+		}
 	}
-	return match == 1
+	return step, ok
 }
 
 // TOTPURI returns the otpauth:// URI that authenticator apps read (as a

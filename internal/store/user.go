@@ -131,3 +131,24 @@ func (s *Store) FindUsers(ctx context.Context) ([]*qalam.User, error) {
 	}
 	return list, nil
 }
+
+// UseTOTPStep records that the user signed in with the two-factor code of
+// time step step, and reports false when that step (or a later one) was
+// used already: a code seen over someone's shoulder cannot be replayed.
+// One statement, so two nodes racing with the same code cannot both win.
+func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	var used bool
+	err := s.write(ctx, func(tx *writeTx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
+		if err != nil {
+			return translate(err, "user", "")
+		}
+		n, err := res.RowsAffected()
+		used = n == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: use two-factor step of user %d: %w", userID, err)
+	}
+	return used, nil
+}

@@ -229,3 +229,32 @@ func TestStore_FindUsers(t *testing.T) {
 		})
 	})
 }
+
+func TestStore_UseTOTPStep(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		u := &qalam.User{Email: "totp@example.org", Name: "Totp User", Role: qalam.RoleEditor, PasswordHash: "$argon2id$x"}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name string
+			step int64
+			want bool
+		}{
+			{"first use of a step", 1000, true},
+			{"the same step again", 1000, false},
+			{"an earlier step", 999, false},
+			{"a later step", 1001, true},
+		}
+		for _, s := range steps {
+			got, err := st.UseTOTPStep(ctx, u.ID, s.step)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != s.want {
+				t.Errorf("%s: UseTOTPStep(%d) = %v, want %v", s.name, s.step, got, s.want)
+			}
+		}
+	})
+}
