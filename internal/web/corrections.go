@@ -1,7 +1,7 @@
 package web
 
 import (
-	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,41 +13,30 @@ import (
 // showCorrections lists every correction and update, newest first: the
 // publication's public record of its own mistakes.
 func (s *Site) showCorrections(w http.ResponseWriter, r *http.Request) error {
-	key := r.URL.EscapedPath() + "?" + r.URL.RawQuery
-	w.Header().Set("Cache-Control", "public, max-age=0, must-revalidate")
-	if body := s.cache.page(key); body != nil {
-		view.WriteHTML(w, http.StatusOK, body)
-		return nil
-	}
-	gen, _ := s.cache.generation()
-	var before time.Time
-	if v := r.URL.Query().Get("before"); v != "" {
-		us, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return qalam.Errorf(qalam.KindNotFound, "That page of corrections does not exist.")
+	return s.serveShared(w, r, "site/corrections", func(ctx context.Context) (any, error) {
+		var before time.Time
+		if v := r.URL.Query().Get("before"); v != "" {
+			us, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return nil, qalam.Errorf(qalam.KindNotFound, "That page of corrections does not exist.")
+			}
+			before = time.UnixMicro(us).UTC()
 		}
-		before = time.UnixMicro(us).UTC()
-	}
-	entries, err := s.store.FindCorrections(r.Context(), perPage, before)
-	if err != nil {
-		return err
-	}
-	p := view.CorrectionsPage{Page: s.page(r.Context())}
-	p.Title = "Corrections and updates"
-	p.Canonical = s.opts.BaseURL + "/corrections"
-	for _, e := range entries {
-		p.Entries = append(p.Entries, view.CorrectionEntry{Correction: e.Correction, ArticleSlug: e.ArticleSlug, ArticleHeadline: e.ArticleHeadline, ArticleLanguage: e.ArticleLanguage})
-	}
-	if len(entries) == perPage {
-		p.Older = "/corrections?before=" + strconv.FormatInt(entries[len(entries)-1].CreatedAt.UnixMicro(), 10)
-	}
-	var buf bytes.Buffer
-	if err := s.view.Execute(&buf, "site/corrections", p); err != nil {
-		return err
-	}
-	s.cache.putPage(gen, key, buf.Bytes())
-	view.WriteHTML(w, http.StatusOK, buf.Bytes())
-	return nil
+		entries, err := s.store.FindCorrections(ctx, perPage, before)
+		if err != nil {
+			return nil, err
+		}
+		p := view.CorrectionsPage{Page: s.page(ctx)}
+		p.Title = "Corrections and updates"
+		p.Canonical = s.opts.BaseURL + "/corrections"
+		for _, e := range entries {
+			p.Entries = append(p.Entries, view.CorrectionEntry{Correction: e.Correction, ArticleSlug: e.ArticleSlug, ArticleHeadline: e.ArticleHeadline, ArticleLanguage: e.ArticleLanguage})
+		}
+		if len(entries) == perPage {
+			p.Older = "/corrections?before=" + strconv.FormatInt(entries[len(entries)-1].CreatedAt.UnixMicro(), 10)
+		}
+		return p, nil
+	})
 }
 
 // showPreview shows an unpublished article to whoever holds its preview

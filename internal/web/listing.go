@@ -103,9 +103,21 @@ func (s *Site) listPage(ctx context.Context, r *http.Request, f store.ArticleFil
 	return p, nil
 }
 
-// serveListing serves a listing page from the cache, or builds, renders
-// and caches it. Listings hold nothing personal, so one copy serves all.
+// serveListing serves a listing of articles, paged by the "before" cursor.
 func (s *Site) serveListing(w http.ResponseWriter, r *http.Request, build func(context.Context, store.ArticleFilter) (any, error), name string) error {
+	return s.serveShared(w, r, name, func(ctx context.Context) (any, error) {
+		f, err := parseCursor(r.URL.Query().Get("before"))
+		if err != nil {
+			return nil, err
+		}
+		return build(ctx, f)
+	})
+}
+
+// serveShared serves a page that holds nothing personal from the cache, or
+// builds, renders and caches it: one copy serves every reader until a
+// change drops it.
+func (s *Site) serveShared(w http.ResponseWriter, r *http.Request, name string, build func(context.Context) (any, error)) error {
 	key := r.URL.EscapedPath() + "?" + r.URL.RawQuery
 	w.Header().Set("Cache-Control", "public, max-age=0, must-revalidate")
 	if body := s.cache.page(key); body != nil {
@@ -113,11 +125,7 @@ func (s *Site) serveListing(w http.ResponseWriter, r *http.Request, build func(c
 		return nil
 	}
 	gen, _ := s.cache.generation()
-	f, err := parseCursor(r.URL.Query().Get("before"))
-	if err != nil {
-		return err
-	}
-	data, err := build(r.Context(), f)
+	data, err := build(r.Context())
 	if err != nil {
 		return err
 	}
