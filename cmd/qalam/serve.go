@@ -137,6 +137,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Log:       m.Log,
 	})
 	m.wg.Go(func() { jobs.NewScheduler(st, 0, m.Log).Run(background) })
+	m.wg.Go(func() { jobs.NewRetention(st, cfg.AddressRetention, nil, m.Log).Run(background) })
 
 	// One address space: the newsroom under /admin/, uploaded images under
 	// /media/, the public site everywhere else.

@@ -33,26 +33,30 @@ const minSecretBytes = 32
 // Config holds every setting of a Qalam process. main builds one and passes
 // what each package needs down; nothing reads it globally.
 type Config struct {
-	Addr            string         // listen address; QALAM_ADDR; -addr
-	BaseURL         string         // public URL, no trailing slash; empty until Validate derives it from Addr; QALAM_BASE_URL; -base-url
-	DataDir         string         // SQLite file, uploads, secret.key; QALAM_DATA_DIR; -data
-	DatabaseURL     string         // "" = SQLite in DataDir; postgres:// URL = PostgreSQL; QALAM_DATABASE_URL; -database
-	SiteName        string         // QALAM_SITE_NAME; -site-name
-	Secret          string         // base64 or hex; QALAM_SECRET only, never a flag (process listings show flags)
-	TrustedProxies  []netip.Prefix // peers whose X-Forwarded-For is believed; QALAM_TRUSTED_PROXIES; -trusted-proxies
-	Dev             bool           // templates and assets read from disk per request; QALAM_DEV; -dev
-	Demo            bool           // seed demo content into an empty database; QALAM_DEMO; -demo
-	MediaDir        string         // uploaded images; default DataDir/media; QALAM_MEDIA_DIR; -media
-	ShutdownTimeout time.Duration  // how long in-flight requests get on shutdown; QALAM_SHUTDOWN_TIMEOUT; -shutdown-timeout
+	Addr           string         // listen address; QALAM_ADDR; -addr
+	BaseURL        string         // public URL, no trailing slash; empty until Validate derives it from Addr; QALAM_BASE_URL; -base-url
+	DataDir        string         // SQLite file, uploads, secret.key; QALAM_DATA_DIR; -data
+	DatabaseURL    string         // "" = SQLite in DataDir; postgres:// URL = PostgreSQL; QALAM_DATABASE_URL; -database
+	SiteName       string         // QALAM_SITE_NAME; -site-name
+	Secret         string         // base64 or hex; QALAM_SECRET only, never a flag (process listings show flags)
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed; QALAM_TRUSTED_PROXIES; -trusted-proxies
+	Dev            bool           // templates and assets read from disk per request; QALAM_DEV; -dev
+	Demo           bool           // seed demo content into an empty database; QALAM_DEMO; -demo
+	MediaDir       string         // uploaded images; default DataDir/media; QALAM_MEDIA_DIR; -media
+	// AddressRetention is how long commenters' address hashes are kept
+	// before they are erased; QALAM_ADDRESS_RETENTION; -address-retention.
+	AddressRetention time.Duration
+	ShutdownTimeout  time.Duration // how long in-flight requests get on shutdown; QALAM_SHUTDOWN_TIMEOUT; -shutdown-timeout
 }
 
 // defaults returns the settings used when nothing is configured.
 func defaults() Config {
 	return Config{
-		Addr:            defaultAddr,
-		DataDir:         defaultDataDir,
-		SiteName:        defaultSiteName,
-		ShutdownTimeout: defaultShutdownTimeout,
+		Addr:             defaultAddr,
+		DataDir:          defaultDataDir,
+		SiteName:         defaultSiteName,
+		ShutdownTimeout:  defaultShutdownTimeout,
+		AddressRetention: 30 * 24 * time.Hour,
 	}
 }
 
@@ -106,14 +110,20 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			c.TrustedProxies = p
 		}
 	}
-	if v := getenv("QALAM_SHUTDOWN_TIMEOUT"); v != "" {
+	duration := func(name string, dst *time.Duration, example string) {
+		v := getenv(name)
+		if v == "" {
+			return
+		}
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("QALAM_SHUTDOWN_TIMEOUT=%q: want a duration such as 20s", v))
-		} else {
-			c.ShutdownTimeout = d
+			errs = append(errs, fmt.Errorf("%s=%q: want a duration such as %s", name, v, example))
+			return
 		}
+		*dst = d
 	}
+	duration("QALAM_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, "20s")
+	duration("QALAM_ADDRESS_RETENTION", &c.AddressRetention, "720h")
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
@@ -133,6 +143,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.Var((*prefixList)(&c.TrustedProxies), "trusted-proxies", "comma-separated `CIDRs` or IPs of reverse proxies whose X-Forwarded-For is trusted (env QALAM_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "read templates and assets from disk on every request (env QALAM_DEV)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo content into an empty database (env QALAM_DEMO)")
+	fs.DurationVar(&c.AddressRetention, "address-retention", c.AddressRetention, "how long commenters' address hashes are kept before they are erased (env QALAM_ADDRESS_RETENTION)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may take to finish on shutdown (env QALAM_SHUTDOWN_TIMEOUT)")
 }
 
@@ -187,6 +198,9 @@ func (c *Config) Validate() error {
 		if !p.IsValid() {
 			errs = append(errs, fmt.Errorf("trusted proxies: invalid prefix %v", p))
 		}
+	}
+	if c.AddressRetention <= 0 {
+		errs = append(errs, fmt.Errorf("address retention %v: must be positive", c.AddressRetention))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown timeout %v: must be positive", c.ShutdownTimeout))

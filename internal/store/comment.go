@@ -300,3 +300,22 @@ func (s *Store) SetCommentStatus(ctx context.Context, id int64, status qalam.Com
 	}
 	return c, nil
 }
+
+// ForgetAddresses erases the address hashes of comments posted before the
+// given time and says how many it erased: a reader's network identity is
+// kept only as long as moderation needs it.
+func (s *Store) ForgetAddresses(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *writeTx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE comments SET ip_hash = '' WHERE ip_hash <> '' AND created_at < $1`, s.d.ts(qalam.UTC(before)))
+		if err != nil {
+			return translate(err, "comment", "")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: forget addresses before %s: %w", before.Format(time.RFC3339), err)
+	}
+	return n, nil
+}
