@@ -199,6 +199,9 @@ func (m *Main) Close() error {
 
 func (m *Main) close() error {
 	var errs []error
+	if m.site != nil {
+		m.site.CloseStreams() // live streams never go idle on their own
+	}
 	if m.server != nil {
 		timeout := m.Config.ShutdownTimeout
 		if timeout <= 0 {

@@ -27,6 +27,18 @@ func (s *Site) articleEntry(ctx context.Context, slug string) (*articleEntry, er
 	if e := s.cache.article(slug); e != nil {
 		return e, nil
 	}
+	// When a popular page drops out of the cache, the readers asking for it
+	// at that moment share one load instead of each running their own.
+	// The load outlives a reader who leaves, since others wait on it.
+	v, err, _ := s.loads.Do(slug, func() (any, error) { return s.loadArticleEntry(context.WithoutCancel(ctx), slug) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*articleEntry), nil
+}
+
+// loadArticleEntry builds an article's entry from the store and caches it.
+func (s *Site) loadArticleEntry(ctx context.Context, slug string) (*articleEntry, error) {
 	gen, live := s.cache.generation()
 	a, err := s.store.ArticleBySlug(ctx, slug)
 	if err != nil {
@@ -44,7 +56,7 @@ func (s *Site) articleEntry(ctx context.Context, slug string) (*articleEntry, er
 	if err != nil {
 		return nil, err
 	}
-	e := &articleEntry{article: a, thread: thread, names: make(map[int64]string, len(comments))}
+	e := &articleEntry{article: a, thread: thread, names: make(map[int64]string, len(comments)), comments: comments}
 	for _, c := range comments {
 		e.names[c.ID] = c.AuthorName
 	}
@@ -188,8 +200,10 @@ func (s *Site) newForm(a *qalam.Article) view.CommentForm {
 	return view.CommentForm{Action: path + "/comments", ArticlePath: path, Key: newFormKey(), Closed: a.CommentsClosed}
 }
 
-// newFormKey is the one-time key a comment form carries: 128 random bits.
-func newFormKey() string { return randomToken()[:26] }
+// newFormKey is the one-time key a comment form carries, 26 characters:
+// the time it was issued and 80 random bits (see formKeyAt), so the shared
+// copy of a page still tells when each reader was served it.
+func newFormKey() string { return formKeyAt(wallClock()) }
 
 // ownHeldComments returns the comments on this article that this browser
 // posted and that still await moderation.

@@ -40,6 +40,8 @@ type articleEntry struct {
 	// names maps each approved comment's ID to its author's name, so a
 	// reply link can be honoured without a query.
 	names map[int64]string
+	// comments are the approved comments, oldest first, for live updates.
+	comments []*qalam.Comment
 	// before and after are the whole page as most readers get it (no
 	// reply target, nothing remembered, nothing held), split around the
 	// comment form's one-time key, which each reader must get fresh.

@@ -27,6 +27,8 @@ type commentForm struct {
 	url      string
 	body     string
 	remember bool
+	honeypot bool   // the hidden field people never see was filled in
+	message  string // what is wrong with the form as a whole, if not its fields
 	errors   qalam.FieldErrors
 }
 
@@ -45,6 +47,7 @@ func parseCommentForm(w http.ResponseWriter, r *http.Request) (commentForm, erro
 		url:      r.PostForm.Get("url"),
 		body:     r.PostForm.Get("comment"),
 		remember: r.PostForm.Get("remember") != "",
+		honeypot: r.PostForm.Get(honeypotField) != "",
 		errors:   qalam.FieldErrors{},
 	}
 	if p := strings.TrimSpace(r.PostForm.Get("parent_id")); p != "" {
@@ -90,6 +93,9 @@ func (f *commentForm) view(base view.CommentForm) view.CommentForm {
 	base.Remember = f.remember
 	base.Errors = f.errors
 	base.Message = "Your comment was not posted. Please correct the marked fields; what you wrote is kept below."
+	if f.message != "" {
+		base.Message = f.message
+	}
 	return base
 }
 
@@ -108,9 +114,23 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := form.comment()
+	if form.honeypot {
+		// Neutral on purpose: a bot learns nothing, and a person whose
+		// browser filled the hidden field in gets the form back, emptied
+		// of it, with their text.
+		form.message = "Your comment was not posted. Please check the form and post it again; what you wrote is kept below."
+		return s.rejectComment(w, r, e, &form)
+	}
 	if len(form.errors) > 0 {
 		return s.rejectComment(w, r, e, &form)
 	}
+	if err := s.checkComment(ctx, r, e, &form, c); err != nil {
+		if errors.Is(err, errRejected) {
+			return s.rejectComment(w, r, e, &form)
+		}
+		return err
+	}
+	suspicious := checkFormTime(form.key, s.now()) == formUndated
 
 	commenter, token, err := s.commenter(ctx, r)
 	if err != nil {
@@ -120,6 +140,9 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 		c.ArticleID = a.ID
 		c.CommenterID = commenter.ID
 		c.Status = qalam.InitialStatus(commenter)
+		if suspicious {
+			c.Status = qalam.Pending // an undated key: an old page, or a hand-made post
+		}
 		c.BodyHTML = markup.Comment(c.Body)
 		c.IPHash = s.addrHash(clientAddr(r, s.opts.TrustedProxies))
 	}
@@ -160,6 +183,43 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.addHeld(w, r, c.ID)
 	http.Redirect(w, r, path+"?held="+strconv.FormatInt(c.ID, 10)+"#"+c.Anchor(), http.StatusSeeOther)
+	return nil
+}
+
+// errRejected means the form goes back to the reader with its message.
+var errRejected = errors.New("web: comment form rejected")
+
+// checkComment applies the anti-automation checks to a valid comment, in
+// this order: the form key's time, then (unless this is a retry of a comment
+// already stored under the same key, which must keep answering as the
+// first post did) the rate limits and duplicate detection. It returns
+// errRejected, with the form's message set, for the form to be sent back.
+func (s *Site) checkComment(ctx context.Context, r *http.Request, e *articleEntry, f *commentForm, c *qalam.Comment) error {
+	now := s.now()
+	if checkFormTime(f.key, now) == formExpired {
+		f.message = "This form is out of date. Please post again; what you wrote is kept below."
+		f.key = newFormKey()
+		return errRejected
+	}
+	ipHash := s.ClientKey(r)
+	recent, err := s.store.RecentComments(ctx, e.article.ID, c.AuthorEmail, ipHash, now.Add(-duplicateWindow))
+	if err != nil {
+		return err
+	}
+	for _, old := range recent {
+		if old.IdempotencyKey == f.key && sameSubmission(old, *f, e.article.ID) {
+			return nil // a retry: CreateComment finds the stored comment
+		}
+	}
+	if err := s.checkCommentRate(ctx, r, c.AuthorEmail); err != nil {
+		return err
+	}
+	for _, old := range recent {
+		if sameText(old.Body, c.Body) {
+			f.message = "You have already posted this comment."
+			return errRejected
+		}
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ func (s *Site) Routes() http.Handler {
 	mux.Handle("GET /{$}", s.handle(s.showHome))
 	mux.Handle("GET /articles/{slug}", s.handle(s.showArticle))
 	mux.Handle("POST /articles/{slug}/comments", s.handle(s.postComment))
+	mux.Handle("GET /articles/{slug}/live", s.handle(s.followDiscussion))
 	mux.Handle("GET /authors/{slug}", s.handle(s.showAuthor))
 	mux.Handle("GET /categories/{slug}", s.handle(s.showCategory))
 	mux.Handle("GET /tags/{slug}", s.handle(s.showTag))

@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/qalamnews/qalam"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/view"
@@ -30,6 +32,8 @@ type Store interface {
 	ArticleByPreviewToken(ctx context.Context, tokenHash []byte) (*qalam.Article, error)
 	Media(ctx context.Context, id int64) (*qalam.Media, error)
 	FindCorrections(ctx context.Context, limit int, before time.Time) ([]store.CorrectionEntry, error)
+	Hit(ctx context.Context, scope, key string, window time.Duration, limit int) (allowed bool, retryAfter time.Duration, err error)
+	RecentComments(ctx context.Context, articleID int64, email, ipHash string, since time.Time) ([]*qalam.Comment, error)
 }
 
 // Options configure the site.
@@ -56,6 +60,8 @@ type Site struct {
 	now   func() time.Time
 	cache *pageCache
 	keys  keys
+	live  *liveHub
+	loads singleflight.Group // concurrent loads of one article page
 }
 
 // New builds the public site over a store and a template engine.
@@ -68,17 +74,24 @@ func New(st Store, engine *view.Engine, opts Options) *Site {
 		s.now = time.Now
 	}
 	s.cache = newPageCache()
+	s.live = newLiveHub()
 	s.keys = deriveKeys(opts.Secret)
 	return s
 }
 
 // Invalidate drops what a committed change made stale. Wire it to
 // store.WatchChanges so every node's writes reach every node's cache.
-func (s *Site) Invalidate(c store.Change) { s.cache.invalidate(c) }
+func (s *Site) Invalidate(c store.Change) {
+	s.cache.invalidate(c)
+	s.wakeStreams(c)
+}
 
 // SetCacheLive turns page caching on while the change feed is connected and
 // off while it is not, so a node never serves a page it cannot invalidate.
-func (s *Site) SetCacheLive(live bool) { s.cache.setLive(live) }
+func (s *Site) SetCacheLive(live bool) {
+	s.cache.setLive(live)
+	s.live.notify(0) // changes may have been missed: streams look again
+}
 
 // ClientKey names the request's client for rate limits: a keyed hash of its
 // network address (past trusted proxies only), never the address itself.

@@ -61,3 +61,73 @@
     if (button) setTimeout(function () { button.disabled = true; }, 0);
   });
 })();
+
+// Live discussion: newly approved comments appear and removed ones go,
+// without a reload, through the server's event stream for this article.
+(function () {
+  "use strict";
+  var section = document.getElementById("comments");
+  var form = document.querySelector(".comment-form");
+  if (!section || !window.EventSource) return;
+  var action = form ? form.getAttribute("action") : null;
+  var base = action ? action.replace(/\/comments$/, "") : location.pathname;
+  var newest = 0;
+  section.querySelectorAll(".comment[id^=comment-]").forEach(function (el) {
+    var id = parseInt(el.id.slice(8), 10);
+    if (id > newest && !el.classList.contains("comment-held")) newest = id;
+  });
+  var source = new EventSource(base + "/live?after=" + newest);
+  source.onopen = function () { section.setAttribute("data-live", "on"); };
+  source.onerror = function () { section.removeAttribute("data-live"); };
+
+  function topList() {
+    var list = section.querySelector(":scope > .comments");
+    if (!list) {
+      list = document.createElement("ol");
+      list.className = "comments";
+      var empty = section.querySelector(":scope > .empty");
+      if (empty) empty.replaceWith(list);
+      else section.insertBefore(list, document.getElementById("respond"));
+    }
+    return list;
+  }
+
+  source.addEventListener("comment", function (e) {
+    var c = JSON.parse(e.data);
+    if (document.getElementById("comment-" + c.id)) return;
+    var tpl = document.createElement("template");
+    tpl.innerHTML = c.html; // rendered and sanitised by the server
+    var item = tpl.content.querySelector("li");
+    if (!item) return;
+    var list = topList();
+    var parent = c.parent && document.getElementById("comment-" + c.parent);
+    if (parent) {
+      var li = parent.closest("li");
+      list = li.querySelector(":scope > .comments");
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "comments";
+        li.appendChild(list);
+      }
+    }
+    item.classList.add("comment-new");
+    list.appendChild(item);
+  });
+
+  source.addEventListener("gone", function (e) {
+    var el = document.getElementById("comment-" + e.data);
+    if (!el) return;
+    var li = el.closest("li");
+    var replies = li.querySelector(":scope > .comments");
+    if (replies) el.remove(); // keep the replies readable
+    else li.remove();
+  });
+
+  source.addEventListener("count", function (e) {
+    var count = section.querySelector("#comments-title .count");
+    if (!count) return;
+    var n = parseInt(e.data, 10);
+    var text = n === 1 ? count.getAttribute("data-one") : (count.getAttribute("data-many") || "").replace("-1", String(n));
+    if (text) count.textContent = "(" + text + ")";
+  });
+})();
