@@ -228,6 +228,30 @@ func TestAntispam_FormKeyTime(t *testing.T) {
 		t.Errorf("%d comments stored, want %d", got, want)
 	}
 
+	t.Run("a form posted within seconds is sent back, then accepted", func(t *testing.T) {
+		const addr = "198.51.100.40:4000"
+		form := c.form("quick@example.org", "Posted the moment the page appeared.")
+		form.Set("key", keyAt(c.clock.Now()))
+		got := c.post(addr, form)
+		if got.Code != 422 {
+			t.Fatalf("status = %d, want 422", got.Code)
+		}
+		doc := parse(t, got)
+		if n := find(doc, byClass("error")); n == nil || !strings.Contains(text(n), "quick") {
+			t.Error("no message saying the post was too quick")
+		}
+		if v := inputValue(doc, "comment"); v != form.Get("comment") {
+			t.Errorf("comment text = %q, want the reader's", v)
+		}
+		if key := inputValue(doc, "key"); key != form.Get("key") {
+			t.Error("the key changed: posting again would not pass")
+		}
+		c.clock.Advance(5 * time.Second)
+		if got := c.post(addr, form); got.Code != 303 {
+			t.Errorf("the same form a moment later: status %d, want 303", got.Code)
+		}
+	})
+
 	t.Run("an undated key holds even a trusted commenter's comment", func(t *testing.T) {
 		const addr = "198.51.100.50:4000"
 		first := c.post(addr, c.form("trusted@example.org", "My first comment."))

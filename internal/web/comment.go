@@ -196,9 +196,15 @@ var errRejected = errors.New("web: comment form rejected")
 // errRejected, with the form's message set, for the form to be sent back.
 func (s *Site) checkComment(ctx context.Context, r *http.Request, e *articleEntry, f *commentForm, c *qalam.Comment) error {
 	now := s.now()
-	if checkFormTime(f.key, now) == formExpired {
+	switch checkFormTime(f.key, now) {
+	case formExpired:
 		f.message = "This form is out of date. Please post again; what you wrote is kept below."
 		f.key = newFormKey()
+		return errRejected
+	case formTooQuick:
+		// The same key passes a moment later: a person who was quick
+		// just posts again.
+		f.message = "That was quick! Please read your comment over and post it again."
 		return errRejected
 	}
 	ipHash := s.ClientKey(r)
