@@ -85,10 +85,10 @@ func formKeyTime(key string) (time.Time, bool) {
 type formTiming int
 
 const (
-	formTimely  formTiming = iota
-	formExpired            // issued too long ago, or in the future
-	formUndated            // a key without a time: an old page, or hand-made
-	formTooQuick           // posted within seconds of being shown
+	formTimely   formTiming = iota
+	formExpired             // issued too long ago, or in the future
+	formUndated             // a key without a time: an old page, or hand-made
+	formTooQuick            // posted within seconds of being shown
 )
 
 func checkFormTime(key string, now time.Time) formTiming {
