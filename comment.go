@@ -68,6 +68,9 @@ type Comment struct {
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// EditedAt is when the reader last changed the comment's text; zero
+	// when it was never changed.
+	EditedAt time.Time
 
 	// Replies and Depth are filled in by BuildThread.
 	Replies []*Comment

@@ -75,5 +75,12 @@ func New(st *store.Store, sessions Sessions, lib Media, engine *view.Engine, opt
 // page returns the data every newsroom page shares.
 func (a *Admin) page(r *http.Request, title, section string) view.AdminPage {
 	u, _ := userFrom(r.Context())
-	return view.AdminPage{SiteName: a.opts.SiteName, Title: title, User: u, Section: section, Flash: flashFrom(r)}
+	p := view.AdminPage{SiteName: a.opts.SiteName, Title: title, User: u, Section: section, Flash: flashFrom(r)}
+	if qalam.Can(u, qalam.ActModerate, qalam.Target{}) {
+		// The count is a courtesy: a failed lookup costs only the badge.
+		if n, err := a.store.CountComments(r.Context(), qalam.Pending); err == nil {
+			p.Waiting = n
+		}
+	}
+	return p
 }

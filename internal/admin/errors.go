@@ -83,6 +83,11 @@ var flashes = map[string]string{
 	"category-deleted": "The category was deleted; its articles were moved.",
 	"tag-merged":       "The tags were merged.",
 	"tag-deleted":      "The tag was deleted and taken off its articles.",
+	// moderation.go
+	"comments-approved":  "Approved. Readers can see the comments now, and their commenters are trusted from now on.",
+	"comments-spam":      "Marked as spam. Readers do not see it.",
+	"comments-deleted":   "Removed. Readers do not see it; it can be approved later from the Removed tab.",
+	"comments-unchanged": "Nothing changed: the comments were already moderated, perhaps by someone else.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("flash")] }

@@ -24,6 +24,7 @@ func (a *Admin) routes() []route {
 	rs = append(rs, a.accountRoutes()...)
 	rs = append(rs, a.articleRoutes()...)
 	rs = append(rs, a.libraryRoutes()...)
+	rs = append(rs, a.moderationRoutes()...)
 	return rs
 }
 

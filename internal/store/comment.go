@@ -19,13 +19,14 @@ type CommentFilter struct {
 }
 
 const commentColumns = `id, article_id, COALESCE(parent_id, 0), author_name, author_email, author_url,
-	body, body_html, status, COALESCE(commenter_id, 0), ip_hash, idempotency_key, created_at, updated_at`
+	body, body_html, status, COALESCE(commenter_id, 0), ip_hash, idempotency_key, created_at, updated_at,
+	edited_at`
 
 func scanComment(row scanner) (*qalam.Comment, error) {
 	var c qalam.Comment
 	err := row.Scan(&c.ID, &c.ArticleID, &c.ParentID, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
 		&c.Body, &c.BodyHTML, &c.Status, &c.CommenterID, &c.IPHash, &c.IdempotencyKey,
-		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt))
+		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), scanTime(&c.EditedAt))
 	if err != nil {
 		return nil, err
 	}

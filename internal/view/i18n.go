@@ -53,6 +53,13 @@ var messages = map[string][2]string{ // key: {English, Urdu}
 	"corrections_intro": {"When we get something wrong, we correct it in public. Every correction and update to our articles is listed here, newest first.", "جب ہم سے غلطی ہوتی ہے تو ہم اس کی تصحیح سب کے سامنے کرتے ہیں۔ ہمارے مضامین کی ہر تصحیح اور تازہ کاری یہاں درج ہے، تازہ ترین پہلے۔"},
 	"no_corrections":    {"No corrections yet.", "ابھی کوئی تصحیح نہیں۔"},
 	"chars_max":         {"At most 5,000 characters.", "زیادہ سے زیادہ 5000 حروف۔"},
+	"edited":            {"edited", "ترمیم شدہ"},
+	"edit_comment":      {"Edit your comment", "اپنے تبصرے میں ترمیم کیجیے"},
+	"edit_link":         {"Edit (15 minutes)", "ترمیم (15 منٹ)"},
+	"edit_until":        {"You can change or delete this comment until", "آپ یہ تبصرہ اس وقت تک بدل یا حذف کر سکتے ہیں:"},
+	"save_comment":      {"Save changes", "تبدیلیاں محفوظ کریں"},
+	"delete_comment":    {"Delete comment", "تبصرہ حذف کریں"},
+	"back_to_article":   {"Back to the article", "مضمون پر واپس"},
 }
 
 // translate returns the message for key in lang; an unknown key is a

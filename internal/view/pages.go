@@ -130,6 +130,9 @@ type AdminPage struct {
 	Error    string      // an error about the whole page or form
 	// Section marks the current item of the newsroom's menu.
 	Section string
+	// Waiting counts the comments held for moderation, for those who
+	// moderate.
+	Waiting int
 }
 
 // AdminErrorPage explains a newsroom error.

@@ -19,12 +19,13 @@ var untranslated = regexp.MustCompile(`\?[a-z_]+\?`)
 // zeroPages holds the zero value of every page's data, so a template that
 // breaks on missing data fails here rather than in production.
 var zeroPages = map[string]any{
-	"site/home":        view.HomePage{},
-	"site/list":        view.ListPage{},
-	"site/article":     view.ArticlePage{},
-	"site/error":       view.ErrorPage{},
-	"admin/error":      view.AdminErrorPage{},
-	"site/corrections": view.CorrectionsPage{},
+	"site/home":         view.HomePage{},
+	"site/list":         view.ListPage{},
+	"site/article":      view.ArticlePage{},
+	"site/error":        view.ErrorPage{},
+	"admin/error":       view.AdminErrorPage{},
+	"site/corrections":  view.CorrectionsPage{},
+	"site/comment-edit": view.CommentEditPage{},
 }
 
 func TestEngine_RendersEveryPageWithZeroData(t *testing.T) {

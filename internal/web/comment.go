@@ -169,6 +169,11 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 	if token != "" {
 		s.setCookie(w, commenterCookie, token, 365*24*time.Hour)
 	}
+	// A marker the page script can read (it names no one): only browsers
+	// that posted in the last 15 minutes ask which comments they may still
+	// change, so the shared page costs everyone else no extra request.
+	http.SetCookie(w, &http.Cookie{Name: recentCookie, Value: "1", Path: "/", MaxAge: int(ownCommentWindow / time.Second),
+		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 	if form.remember {
 		s.writeRemembered(w, remembered{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL})
 	} else if _, ok := readRemembered(r); ok {

@@ -18,6 +18,7 @@ const (
 	commenterCookie = "qalam_commenter" // the commenter token: trust, once earned
 	heldCookie      = "qalam_held"      // the reader's own comments awaiting moderation
 	rememberCookie  = "qalam_remember"  // name, email, website, when the reader asked
+	recentCookie    = "qalam_recent"    // readable by scripts: this browser posted lately
 )
 
 // keys are purpose-specific keys derived from the site secret, so a value

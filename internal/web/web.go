@@ -34,6 +34,10 @@ type Store interface {
 	FindCorrections(ctx context.Context, limit int, before time.Time) ([]store.CorrectionEntry, error)
 	Hit(ctx context.Context, scope, key string, window time.Duration, limit int) (allowed bool, retryAfter time.Duration, err error)
 	RecentComments(ctx context.Context, articleID int64, email, ipHash string, since time.Time) ([]*qalam.Comment, error)
+	OwnComment(ctx context.Context, id, commenterID int64, window time.Duration) (*qalam.Comment, error)
+	OwnComments(ctx context.Context, articleID, commenterID int64, window time.Duration) ([]*qalam.Comment, error)
+	EditOwnComment(ctx context.Context, id, commenterID int64, body, bodyHTML string, window time.Duration) (*qalam.Comment, error)
+	DeleteOwnComment(ctx context.Context, id, commenterID int64, window time.Duration) error
 }
 
 // Options configure the site.
