@@ -20,6 +20,8 @@ func (a *Admin) moderationRoutes() []route {
 		{method: "GET", pattern: "/admin/comments", action: qalam.ActModerate, handle: a.showQueue},
 		{method: "POST", pattern: "/admin/comments/moderate", action: qalam.ActModerate, handle: a.moderateBulk},
 		{method: "POST", pattern: "/admin/comments/{id}/moderate", action: qalam.ActModerate, target: a.commentTarget, handle: a.moderateOne},
+		// The audit log is the admins': it records moderators' decisions.
+		{method: "GET", pattern: "/admin/audit", action: qalam.ActManageSettings, handle: a.showAudit},
 	}
 }
 

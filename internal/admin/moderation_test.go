@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -358,5 +359,34 @@ func TestModeration_ZeroValuesRender(t *testing.T) {
 		if strings.Contains(rec.Body.String(), "ZgotmplZ") {
 			t.Errorf("%s: the template engine refused a value", name)
 		}
+	}
+}
+
+func TestAudit_AdminSeesModerationDecisions(t *testing.T) {
+	f := newFixture(t)
+	for name, data := range map[string]auditPage{
+		"zero":         {},
+		"a zero entry": {Entries: []*store.AuditEntry{{}}},
+	} {
+		rec := httptest.NewRecorder()
+		if err := f.admin.view.Render(rec, http.StatusOK, "admin/audit", data); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	ctx := context.Background()
+	admin := f.users[qalam.RoleAdmin]
+	if err := f.st.AddAudit(ctx, &store.AuditEntry{UserID: admin.ID, Action: "comment.spam", TargetType: "comment", TargetID: 7, Reason: "link farm", Detail: "pending → spam"}); err != nil {
+		t.Fatal(err)
+	}
+	resp := f.get(t, f.client(t, qalam.RoleAdmin), "/admin/audit?action=comment.spam")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "link farm") || !strings.Contains(string(body), "pending → spam") {
+		t.Errorf("audit page: %d, missing the entry", resp.StatusCode)
+	}
+	resp = f.get(t, f.client(t, qalam.RoleModerator), "/admin/audit")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("moderator on the audit log: %d, want 403", resp.StatusCode)
 	}
 }
