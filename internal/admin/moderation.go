@@ -37,11 +37,15 @@ const (
 // address and the label staff read.
 var queueTabs = [...]struct{ status, label string }{
 	{string(qalam.Pending), "Held"},
+	{reportedTab, "Reported"},
 	{string(qalam.Spam), "Spam"},
 	{string(qalam.Approved), "Approved"},
 	{string(qalam.Deleted), "Removed"},
 	{"all", "All"},
 }
+
+// reportedTab lists the approved and held comments readers reported.
+const reportedTab = "reported"
 
 // queueTab returns a known tab's status value and label; anything else is
 // the held tab.
@@ -103,12 +107,26 @@ func (a *Admin) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
+	reported, err := a.store.CountReported(ctx)
+	if err != nil {
+		return err
+	}
 	f := store.QueueFilter{Limit: queuePerPage, Offset: (pageNum - 1) * queuePerPage}
 	if tab != "all" {
 		s := qalam.CommentStatus(tab)
 		f.Status = &s
 	}
-	items, total, err := a.store.FindCommentsForQueue(ctx, f)
+	var items []*store.QueueItem
+	var total int
+	if tab == reportedTab {
+		items, total, err = a.store.FindReportedForQueue(ctx, f.Limit, f.Offset)
+	} else {
+		items, total, err = a.store.FindCommentsForQueue(ctx, f)
+	}
+	if err != nil {
+		return err
+	}
+	reports, err := a.reportsOf(r, tab, items)
 	if err != nil {
 		return err
 	}
@@ -116,6 +134,8 @@ func (a *Admin) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 	for _, n := range counts {
 		all += n
 	}
+	// The reported tab's count is kept under its name, which no status has.
+	counts[reportedTab] = reported
 	page := commentsPage{
 		AdminPage:  a.page(r, label+" ("+strconv.Itoa(tabCount(counts, tab, all))+")", "comments"),
 		Tab:        tab,
@@ -133,6 +153,7 @@ func (a *Admin) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	for _, it := range items {
 		page.Rows = append(page.Rows, queueRowOf(it, page.ShowEmail))
+		page.Rows[len(page.Rows)-1].Reports = reports[it.Comment.ID]
 		if in.rowID != 0 && in.rowID == it.Comment.ID {
 			row := &page.Rows[len(page.Rows)-1]
 			row.Reason, row.Error = in.reason, in.message
@@ -152,6 +173,33 @@ func tabCount(counts map[qalam.CommentStatus]int, tab string, all int) int {
 		return all
 	}
 	return counts[qalam.CommentStatus(tab)]
+}
+
+// reportsOf says, in the reported tab, what readers reported each comment
+// for: "spam 2, other 1", reasons in the form's order.
+func (a *Admin) reportsOf(r *http.Request, tab string, items []*store.QueueItem) (map[int64]string, error) {
+	if tab != reportedTab || len(items) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.Comment.ID
+	}
+	counts, err := a.store.ReportCounts(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(counts))
+	for id, byReason := range counts {
+		var parts []string
+		for _, reason := range store.ReportReasons {
+			if n := byReason[reason]; n > 0 {
+				parts = append(parts, reason+" "+strconv.Itoa(n))
+			}
+		}
+		out[id] = strings.Join(parts, ", ")
+	}
+	return out, nil
 }
 
 // queueRowOf copies what the queue shows of an item; the email only when

@@ -59,6 +59,9 @@ type queueRow struct {
 	ParentExcerpt string
 
 	Approved, Rejected int
+	// Reports are the readers' reports by reason ("spam 2, other 1"), in
+	// the reported tab.
+	Reports string
 
 	// Reason is what was typed into the row's reason box when the form
 	// comes back; Error explains why it came back.

@@ -60,6 +60,21 @@ var messages = map[string][2]string{ // key: {English, Urdu}
 	"save_comment":      {"Save changes", "تبدیلیاں محفوظ کریں"},
 	"delete_comment":    {"Delete comment", "تبصرہ حذف کریں"},
 	"back_to_article":   {"Back to the article", "مضمون پر واپس"},
+	"report":            {"Report", "رپورٹ کریں"},
+	"report_comment":    {"Report a comment", "تبصرے کی رپورٹ کیجیے"},
+	"report_intro":      {"Tell the moderators what is wrong with this comment. Your report is anonymous.", "ناظمین کو بتائیے کہ اس تبصرے میں کیا غلط ہے۔ آپ کی رپورٹ گمنام ہے۔"},
+	"report_reason":     {"Reason", "وجہ"},
+	"reason_spam":       {"Spam or advertising", "اسپام یا اشتہار"},
+	"reason_abuse":      {"Abusive or offensive", "بدزبانی یا توہین آمیز"},
+	"reason_hate":       {"Hate speech", "نفرت انگیز تقریر"},
+	"reason_harassment": {"Harassment", "ہراسانی"},
+	"reason_personal":   {"Personal information", "ذاتی معلومات"},
+	"reason_other":      {"Something else", "کچھ اور"},
+	"report_note":       {"Note", "نوٹ"},
+	"report_note_hint":  {"At most 500 characters.", "زیادہ سے زیادہ 500 حروف۔"},
+	"report_send":       {"Send report", "رپورٹ بھیجیں"},
+	"report_done":       {"Thank you for your report", "رپورٹ کا شکریہ"},
+	"report_done_text":  {"A moderator will look at the comment.", "ناظم اس تبصرے کو دیکھے گا۔"},
 }
 
 // translate returns the message for key in lang; an unknown key is a

@@ -19,13 +19,14 @@ var untranslated = regexp.MustCompile(`\?[a-z_]+\?`)
 // zeroPages holds the zero value of every page's data, so a template that
 // breaks on missing data fails here rather than in production.
 var zeroPages = map[string]any{
-	"site/home":         view.HomePage{},
-	"site/list":         view.ListPage{},
-	"site/article":      view.ArticlePage{},
-	"site/error":        view.ErrorPage{},
-	"admin/error":       view.AdminErrorPage{},
-	"site/corrections":  view.CorrectionsPage{},
-	"site/comment-edit": view.CommentEditPage{},
+	"site/home":           view.HomePage{},
+	"site/list":           view.ListPage{},
+	"site/article":        view.ArticlePage{},
+	"site/error":          view.ErrorPage{},
+	"admin/error":         view.AdminErrorPage{},
+	"site/corrections":    view.CorrectionsPage{},
+	"site/comment-edit":   view.CommentEditPage{},
+	"site/comment-report": view.CommentReportPage{},
 }
 
 func TestEngine_RendersEveryPageWithZeroData(t *testing.T) {

@@ -12,6 +12,8 @@ func (s *Site) Routes() http.Handler {
 	mux.Handle("GET /articles/{slug}/comments/{id}/edit", s.handle(s.showCommentEdit))
 	mux.Handle("POST /articles/{slug}/comments/{id}/edit", s.handle(s.editOwnComment))
 	mux.Handle("POST /articles/{slug}/comments/{id}/delete", s.handle(s.deleteOwnComment))
+	mux.Handle("GET /articles/{slug}/comments/{id}/report", s.handle(s.showReport))
+	mux.Handle("POST /articles/{slug}/comments/{id}/report", s.handle(s.postReport))
 	mux.Handle("GET /articles/{slug}/live", s.handle(s.followDiscussion))
 	mux.Handle("GET /authors/{slug}", s.handle(s.showAuthor))
 	mux.Handle("GET /categories/{slug}", s.handle(s.showCategory))

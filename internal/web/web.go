@@ -38,6 +38,7 @@ type Store interface {
 	OwnComments(ctx context.Context, articleID, commenterID int64, window time.Duration) ([]*qalam.Comment, error)
 	EditOwnComment(ctx context.Context, id, commenterID int64, body, bodyHTML string, window time.Duration) (*qalam.Comment, error)
 	DeleteOwnComment(ctx context.Context, id, commenterID int64, window time.Duration) error
+	ReportComment(ctx context.Context, r *store.CommentReport, holdAt int) (held bool, err error)
 }
 
 // Options configure the site.
