@@ -170,16 +170,26 @@ func scanQueueItem(row scanner) (*QueueItem, error) {
 // commenters' records, and how many match in all. It runs three queries
 // whatever the page's length.
 func (s *Store) FindCommentsForQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, int, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultQueueLimit
-	}
-	limit = min(limit, maxQueueLimit)
 	var a args
 	where := ""
 	if f.Status != nil {
 		where = "WHERE c.status = " + a.add(*f.Status)
 	}
+	list, total, err := s.queuePage(ctx, where, a, f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: find comments for the queue: %w", err)
+	}
+	return list, total, nil
+}
+
+// queuePage reads one page of the queue: the comments matching where (with
+// its arguments a, over comments aliased c), newest first, with their
+// articles, parents and commenters' records, and how many match in all.
+func (s *Store) queuePage(ctx context.Context, where string, a args, limit, offset int) ([]*QueueItem, int, error) {
+	if limit <= 0 {
+		limit = defaultQueueLimit
+	}
+	limit = min(limit, maxQueueLimit)
 	var list []*QueueItem
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) error {
@@ -191,7 +201,7 @@ func (s *Store) FindCommentsForQueue(ctx context.Context, f QueueFilter) ([]*Que
 			JOIN articles a ON a.id = c.article_id
 			LEFT JOIN comments p ON p.id = c.parent_id `+where+`
 			ORDER BY c.id DESC
-			LIMIT `+page.add(limit)+` OFFSET `+page.add(max(f.Offset, 0)), page...)
+			LIMIT `+page.add(limit)+` OFFSET `+page.add(max(offset, 0)), page...)
 		if err != nil {
 			return translate(err, "comment", "")
 		}
@@ -200,10 +210,7 @@ func (s *Store) FindCommentsForQueue(ctx context.Context, f QueueFilter) ([]*Que
 		}
 		return queueHistory(ctx, tx, list)
 	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: find comments for the queue: %w", err)
-	}
-	return list, total, nil
+	return list, total, err
 }
 
 // queueHistory fills in the commenters' records for a page, in one query

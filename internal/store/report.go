@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -162,33 +161,10 @@ func (s *Store) ReportCounts(ctx context.Context, commentIDs []int64) (map[int64
 // that have reports, newest first, as the moderation queue shows them, and
 // how many there are in all.
 func (s *Store) FindReportedForQueue(ctx context.Context, limit, offset int) ([]*QueueItem, int, error) {
-	if limit <= 0 {
-		limit = defaultQueueLimit
-	}
-	limit = min(limit, maxQueueLimit)
 	var a args
 	where := `WHERE c.status IN (` + a.add(qalam.Approved) + `, ` + a.add(qalam.Pending) + `)
 		AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id)`
-	var list []*QueueItem
-	var total int
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c `+where, a...).Scan(&total); err != nil {
-			return translate(err, "comment", "")
-		}
-		page := append(args{}, a...)
-		rows, err := tx.QueryContext(ctx, `SELECT `+queueColumns+` FROM comments c
-			JOIN articles a ON a.id = c.article_id
-			LEFT JOIN comments p ON p.id = c.parent_id `+where+`
-			ORDER BY c.id DESC
-			LIMIT `+page.add(limit)+` OFFSET `+page.add(max(offset, 0)), page...)
-		if err != nil {
-			return translate(err, "comment", "")
-		}
-		if list, err = collect(rows, scanQueueItem); err != nil {
-			return translate(err, "comment", "")
-		}
-		return queueHistory(ctx, tx, list)
-	})
+	list, total, err := s.queuePage(ctx, where, a, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: find reported comments: %w", err)
 	}
