@@ -134,6 +134,14 @@ func (m *Model) Spam(c Input) bool {
 	return m.LogOdds(c) >= m.threshold
 }
 
+// Classify returns Spam's verdict with the log-odds behind it, for the
+// reason a held comment records. It is what the posting path calls, through
+// a small interface, so a store-backed model can stand in for this one.
+func (m *Model) Classify(c Input) (spam bool, logOdds float64) {
+	lo := m.LogOdds(c)
+	return lo >= m.threshold, lo
+}
+
 // Threshold returns the log-odds at or above which Spam reports true.
 func (m *Model) Threshold() float64 { return m.threshold }
 
