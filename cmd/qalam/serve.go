@@ -98,12 +98,13 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	m.site = web.New(st, engine, web.Options{
-		SiteName:       cfg.SiteName,
-		BaseURL:        cfg.BaseURL,
-		Secret:         secret,
-		TrustedProxies: cfg.TrustedProxies,
-		SecureCookies:  https,
-		Log:            m.Log,
+		SiteName:           cfg.SiteName,
+		BaseURL:            cfg.BaseURL,
+		Secret:             secret,
+		AddressKeyRotation: cfg.AddressKeyRotation,
+		TrustedProxies:     cfg.TrustedProxies,
+		SecureCookies:      https,
+		Log:                m.Log,
 	})
 
 	background, stop := context.WithCancel(context.Background())

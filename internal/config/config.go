@@ -46,17 +46,23 @@ type Config struct {
 	// AddressRetention is how long commenters' address hashes are kept
 	// before they are erased; QALAM_ADDRESS_RETENTION; -address-retention.
 	AddressRetention time.Duration
-	ShutdownTimeout  time.Duration // how long in-flight requests get on shutdown; QALAM_SHUTDOWN_TIMEOUT; -shutdown-timeout
+	// AddressKeyRotation is how long one key for address hashes lasts:
+	// hashes made under different keys cannot be matched, so a reader's
+	// address is linkable across at most this span;
+	// QALAM_ADDRESS_KEY_ROTATION; -address-key-rotation.
+	AddressKeyRotation time.Duration
+	ShutdownTimeout    time.Duration // how long in-flight requests get on shutdown; QALAM_SHUTDOWN_TIMEOUT; -shutdown-timeout
 }
 
 // defaults returns the settings used when nothing is configured.
 func defaults() Config {
 	return Config{
-		Addr:             defaultAddr,
-		DataDir:          defaultDataDir,
-		SiteName:         defaultSiteName,
-		ShutdownTimeout:  defaultShutdownTimeout,
-		AddressRetention: 30 * 24 * time.Hour,
+		Addr:               defaultAddr,
+		DataDir:            defaultDataDir,
+		SiteName:           defaultSiteName,
+		ShutdownTimeout:    defaultShutdownTimeout,
+		AddressRetention:   30 * 24 * time.Hour,
+		AddressKeyRotation: 30 * 24 * time.Hour,
 	}
 }
 
@@ -124,6 +130,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	duration("QALAM_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, "20s")
 	duration("QALAM_ADDRESS_RETENTION", &c.AddressRetention, "720h")
+	duration("QALAM_ADDRESS_KEY_ROTATION", &c.AddressKeyRotation, "720h")
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
@@ -144,6 +151,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "read templates and assets from disk on every request (env QALAM_DEV)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo content into an empty database (env QALAM_DEMO)")
 	fs.DurationVar(&c.AddressRetention, "address-retention", c.AddressRetention, "how long commenters' address hashes are kept before they are erased (env QALAM_ADDRESS_RETENTION)")
+	fs.DurationVar(&c.AddressKeyRotation, "address-key-rotation", c.AddressKeyRotation, "how long one key for commenters' address hashes lasts before the next replaces it (env QALAM_ADDRESS_KEY_ROTATION)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may take to finish on shutdown (env QALAM_SHUTDOWN_TIMEOUT)")
 }
 
@@ -201,6 +209,10 @@ func (c *Config) Validate() error {
 	}
 	if c.AddressRetention <= 0 {
 		errs = append(errs, fmt.Errorf("address retention %v: must be positive", c.AddressRetention))
+	}
+	if c.AddressKeyRotation < time.Hour {
+		// Shorter would reset rate limits and address bans every few minutes.
+		errs = append(errs, fmt.Errorf("address key rotation %v: must be at least an hour", c.AddressKeyRotation))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown timeout %v: must be positive", c.ShutdownTimeout))

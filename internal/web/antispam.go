@@ -113,7 +113,7 @@ func checkFormTime(key string, now time.Time) formTiming {
 // keyedHash is a keyed hash of an identifying value (an email), so that
 // the rate-limit table holds no raw address of anyone's.
 func (s *Site) keyedHash(kind, value string) string {
-	m := hmac.New(sha256.New, s.keys.ipHash)
+	m := hmac.New(sha256.New, s.keys.rateLimit)
 	m.Write([]byte(kind + ":" + value))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }

@@ -24,8 +24,8 @@ const (
 // keys are purpose-specific keys derived from the site secret, so a value
 // signed for one purpose can never pass for another.
 type keys struct {
-	held   []byte
-	ipHash []byte
+	held      []byte
+	rateLimit []byte // emails in the rate-limit table
 }
 
 func deriveKeys(secret []byte) keys {
@@ -34,7 +34,7 @@ func deriveKeys(secret []byte) keys {
 		m.Write([]byte("qalam/" + purpose))
 		return m.Sum(nil)
 	}
-	return keys{held: derive("held-comments"), ipHash: derive("ip-hash")}
+	return keys{held: derive("held-comments"), rateLimit: derive("ip-hash")}
 }
 
 func sign(key []byte, value string) string {

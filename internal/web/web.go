@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"github.com/qalamnews/qalam/internal/clientaddr"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -47,6 +48,9 @@ type Options struct {
 	BaseURL  string // absolute, no trailing slash
 	// Secret keys the signed cookies and the address hashes.
 	Secret []byte
+	// AddressKeyRotation is how long one address-hashing key lasts
+	// (clientaddr.DefaultRotation when zero).
+	AddressKeyRotation time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed; by default none is, and the client is the connection's peer.
 	TrustedProxies []netip.Prefix
@@ -65,6 +69,7 @@ type Site struct {
 	now   func() time.Time
 	cache *pageCache
 	keys  keys
+	addrs *clientaddr.Hasher
 	live  *liveHub
 	loads singleflight.Group // concurrent loads of one article page
 }
@@ -81,6 +86,7 @@ func New(st Store, engine *view.Engine, opts Options) *Site {
 	s.cache = newPageCache()
 	s.live = newLiveHub()
 	s.keys = deriveKeys(opts.Secret)
+	s.addrs = clientaddr.NewHasher(opts.Secret, opts.AddressKeyRotation)
 	return s
 }
 
