@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -501,5 +502,69 @@ func TestServer_ResponseControllerReachesConnection(t *testing.T) {
 	resp, body := do(t, newRequest(t, "GET", "http://"+s.Addr()+"/long", nil))
 	if resp.StatusCode != 200 || body != "extended" {
 		t.Errorf("got %d %q, want 200 \"extended\"", resp.StatusCode, body)
+	}
+}
+
+func TestCompress(t *testing.T) {
+	page := strings.Repeat("<p>The ferry timetable changes on Monday. ", 200)
+	handler := Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/page":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, page)
+		case "/small":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, "<p>short</p>")
+		case "/events":
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, page)
+		case "/photo":
+			w.Header().Set("Content-Type", "image/jpeg")
+			io.WriteString(w, page)
+		}
+	}), nil, Options{})
+	tests := []struct {
+		name, path, accept string
+		wantGzip           bool
+	}{
+		{"a page is gzipped", "/page", "gzip, deflate, br", true},
+		{"not without Accept-Encoding", "/page", "", false},
+		{"a tiny page is sent as it is", "/small", "gzip", false},
+		{"an event stream is never buffered for gzip", "/events", "gzip", false},
+		{"an image is sent as it is", "/photo", "gzip", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", tt.path, nil)
+			if tt.accept != "" {
+				r.Header.Set("Accept-Encoding", tt.accept)
+			}
+			w := httptest.NewRecorder()
+			handler.ServeHTTP(w, r)
+			gotGzip := w.Header().Get("Content-Encoding") == "gzip"
+			if gotGzip != tt.wantGzip {
+				t.Fatalf("Content-Encoding %q, want gzip %v", w.Header().Get("Content-Encoding"), tt.wantGzip)
+			}
+			if !gotGzip {
+				return
+			}
+			if !strings.Contains(w.Header().Get("Vary"), "Accept-Encoding") {
+				t.Errorf("Vary = %q, want Accept-Encoding", w.Header().Get("Vary"))
+			}
+			if w.Header().Get("Content-Security-Policy") == "" {
+				t.Error("the gzipped response lost its security headers")
+			}
+			zr, err := gzip.NewReader(w.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(body) != page {
+				t.Error("the page does not survive compression unchanged")
+			}
+		})
 	}
 }

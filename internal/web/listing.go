@@ -184,6 +184,13 @@ func (s *Site) serveAsset(w http.ResponseWriter, r *http.Request) {
 	s.view.Assets().ServeHTTP(w, r)
 }
 
+// serveIcon answers browsers and feed readers that ask for /favicon.ico
+// without reading the page's icon link, instead of filling logs with 404s.
+func (s *Site) serveIcon(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.Redirect(w, r, s.view.Assets().URL("img/icon.svg"), http.StatusMovedPermanently)
+}
+
 // health answers a load balancer: 200 when the database answers.
 func (s *Site) health(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.FindCategories(r.Context()); err != nil {

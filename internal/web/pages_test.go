@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -249,5 +250,20 @@ func TestArticlePage_EveryViewGetsItsOwnFormKey(t *testing.T) {
 		if got := page.header.Get("Content-Length"); got != itoa(int64(len(page.body))) {
 			t.Errorf("Content-Length = %s, body is %d bytes", got, len(page.body))
 		}
+	}
+}
+
+func TestFavicon_RedirectsToTheSiteIcon(t *testing.T) {
+	f := newFixture(t)
+	got := f.newReader().get("/favicon.ico")
+	if got.status != http.StatusMovedPermanently {
+		t.Fatalf("GET /favicon.ico = %d, want 301", got.status)
+	}
+	icon := got.header.Get("Location")
+	if !strings.HasPrefix(icon, "/static/") || !strings.HasSuffix(icon, "/img/icon.svg") {
+		t.Fatalf("Location = %q, want the hashed icon", icon)
+	}
+	if ct := f.newReader().get(icon).header.Get("Content-Type"); !strings.HasPrefix(ct, "image/svg+xml") {
+		t.Errorf("icon Content-Type = %q", ct)
 	}
 }

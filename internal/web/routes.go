@@ -21,6 +21,7 @@ func (s *Site) Routes() http.Handler {
 	mux.Handle("GET /corrections", s.handle(s.showCorrections))
 	mux.Handle("GET /preview/{token}", s.handle(s.showPreview))
 	mux.HandleFunc("GET /static/{hash}/{name...}", s.serveAsset)
+	mux.HandleFunc("GET /favicon.ico", s.serveIcon)
 	mux.Handle("GET /healthz", s.handle(s.health))
 	mux.Handle("/", s.handle(notFound))
 	return mux
