@@ -56,6 +56,10 @@ type Comment struct {
 	BodyHTML string // the sanitised rendering, made by package markup
 
 	Status CommentStatus
+	// ModerationReason says why screening held the comment or marked it
+	// as spam ("3 links; this discussion allows 0"); "" when it was
+	// published at once. For moderators only, never shown to readers.
+	ModerationReason string
 	// CommenterID is the browser identity (commenter token) that posted it;
 	// 0 when there was none.
 	CommenterID int64
@@ -71,11 +75,20 @@ type Comment struct {
 	// EditedAt is when the reader last changed the comment's text; zero
 	// when it was never changed.
 	EditedAt time.Time
+	// ErasedAt is when the comment was erased at its author's request:
+	// its text and its author's name, email, website and address hash are
+	// gone, and the row is kept only so that replies keep their place.
+	// Zero when it was not erased.
+	ErasedAt time.Time
 
 	// Replies and Depth are filled in by BuildThread.
 	Replies []*Comment
 	Depth   int
 }
+
+// Erased reports whether the comment was erased at its author's request;
+// a thread shows it as "comment removed" while it has replies shown.
+func (c *Comment) Erased() bool { return !c.ErasedAt.IsZero() }
 
 // Anchor is the fragment that identifies the comment on its article page.
 func (c *Comment) Anchor() string { return "comment-" + itoa64(c.ID) }
@@ -163,12 +176,15 @@ func InitialStatus(c *Commenter) CommentStatus {
 // tree and returns the top-level ones. It runs in O(n). A comment whose
 // parent is not in the list (not approved, say) is shown at the top level
 // rather than lost. Depth is capped at maxDepth; deeper replies attach to
-// their ancestor at that depth.
+// their ancestor at that depth. An erased comment stays only as the
+// parent of replies that are shown: without any, it is left out.
 func BuildThread(comments []*Comment, maxDepth int) []*Comment {
 	byID := make(map[int64]*Comment, len(comments))
+	erased := false
 	for _, c := range comments {
 		c.Replies = c.Replies[:0]
 		byID[c.ID] = c
+		erased = erased || c.Erased()
 	}
 	roots := make([]*Comment, 0, len(comments)/2+1)
 	for _, c := range comments {
@@ -190,5 +206,24 @@ func BuildThread(comments []*Comment, maxDepth int) []*Comment {
 		c.Depth = parent.Depth + 1
 		parent.Replies = append(parent.Replies, c)
 	}
+	if erased {
+		roots = pruneErased(roots)
+	}
 	return roots
+}
+
+// pruneErased drops the erased comments of list (and of their replies,
+// recursively) that are left with no replies, in place.
+func pruneErased(list []*Comment) []*Comment {
+	kept := list[:0]
+	for _, c := range list {
+		if len(c.Replies) > 0 {
+			c.Replies = pruneErased(c.Replies)
+		}
+		if c.Erased() && len(c.Replies) == 0 {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	return kept
 }

@@ -24,6 +24,9 @@ const (
 	ActUploadMedia      Action = "upload_media"
 	ActEditMedia        Action = "edit_media" // alt text, caption, credit, delete
 	ActModerate         Action = "moderate"   // the discussion
+	ActBanCommenter     Action = "ban_commenter"
+	ActManageWordLists  Action = "manage_word_lists" // the terms that hold or reject a comment
+	ActManageDiscussion Action = "manage_discussion" // discussion policies: site, category, tag, article
 	ActManageUsers      Action = "manage_users"
 	ActManageSettings   Action = "manage_settings"
 )
@@ -33,7 +36,8 @@ var Actions = []Action{
 	ActViewDashboard, ActManageOwnAccount, ActListArticles, ActCreateArticle, ActEditArticle,
 	ActSubmitArticle, ActPublishArticle, ActDeleteArticle, ActPreviewLink, ActViewRevisions,
 	ActRestoreRevision, ActAddCorrection, ActEditAuthor, ActManageTaxonomy, ActUploadMedia,
-	ActEditMedia, ActModerate, ActManageUsers, ActManageSettings,
+	ActEditMedia, ActModerate, ActBanCommenter, ActManageWordLists, ActManageDiscussion,
+	ActManageUsers, ActManageSettings,
 }
 
 // Target is what an action is done to, for the rules that depend on it.
@@ -59,7 +63,14 @@ func Can(u *User, act Action, t Target) bool {
 	case RoleEditor:
 		return knownAction(act) && act != ActManageUsers && act != ActManageSettings
 	case RoleModerator:
-		return act == ActViewDashboard || act == ActManageOwnAccount || act == ActModerate
+		// Moderators keep the discussion clean: the queue, bans and the
+		// word lists. How a discussion runs (pre-moderated, when it
+		// closes) is an editorial decision, not theirs.
+		switch act {
+		case ActViewDashboard, ActManageOwnAccount, ActModerate, ActBanCommenter, ActManageWordLists:
+			return true
+		}
+		return false
 	case RoleAuthor:
 		return authorCan(act, t)
 	}

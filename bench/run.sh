@@ -10,7 +10,8 @@
 # memory; the same report goes to bench/out/results.txt. See bench/README.md.
 #
 # Environment: DURATION (10s), CONNECTIONS (32), THREADS (2), WARMUP (3s),
-# ARTICLES (10000), COMMENTS (100000), QALAM_PORT (18080), NGINX_PORT (18081),
+# ARTICLES (10000), COMMENTS (100000), BIG_COMMENTS (500: comments on the big
+# discussion; 5000 makes one read in parts), QALAM_PORT (18080), NGINX_PORT (18081),
 # OUT (bench/out), DATABASE_URL (empty: SQLite; postgres://...: PostgreSQL,
 # which must hold no articles yet), QUIET_WAIT (300), PROFILE (0; 1: perf),
 # REUSE (0; 1: keep the previous run's SQLite database instead of seeding).
@@ -22,6 +23,7 @@ THREADS=${THREADS:-2}
 WARMUP=${WARMUP:-3s}
 ARTICLES=${ARTICLES:-10000}
 COMMENTS=${COMMENTS:-100000}
+BIG_COMMENTS=${BIG_COMMENTS:-500}
 QALAM_PORT=${QALAM_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 DATABASE_URL=${DATABASE_URL:-}
@@ -112,8 +114,8 @@ fi
 if [[ $REUSE == 1 ]]; then
 	SEEDED="reused $(cat "$RUN/data/seeded.txt" 2>/dev/null || echo "the previous run's database")"
 else
-	log "seeding $DB_NAME: $ARTICLES articles, $COMMENTS comments"
-	SEEDED=$("$OUT/seed" -database "$DSN" -articles "$ARTICLES" -comments "$COMMENTS")
+	log "seeding $DB_NAME: $ARTICLES articles, $COMMENTS comments ($BIG_COMMENTS on the big discussion)"
+	SEEDED=$("$OUT/seed" -database "$DSN" -articles "$ARTICLES" -comments "$COMMENTS" -big "$BIG_COMMENTS")
 	echo "$SEEDED" >"$RUN/data/seeded.txt"
 fi
 log "$SEEDED"

@@ -3,7 +3,8 @@
 // N published articles over the past years (some in Urdu) and M comments
 // spread over them, with two articles the benchmark requests by slug:
 //
-//   - bench-big-discussion: 500 approved comments, threaded up to 3 deep;
+//   - bench-big-discussion: 500 approved comments (-big), threaded up to 3
+//     deep;
 //   - bench-small-article:  a short body and 3 comments.
 //
 // Usage:
@@ -43,7 +44,7 @@ const (
 	bigSlug   = "bench-big-discussion"
 	smallSlug = "bench-small-article"
 
-	bigComments   = 500
+	bigComments   = 500 // by default; -big sets it
 	smallComments = 3
 )
 
@@ -51,6 +52,7 @@ type options struct {
 	dsn       string
 	articles  int
 	comments  int
+	big       int // comments on the big discussion
 	urdu      float64
 	years     int
 	batch     int
@@ -77,7 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.dsn, "database", "", "SQLite file path or postgres:// URL (required)")
 	fs.IntVar(&o.articles, "articles", 10000, "number of articles, including the two benchmark articles")
-	fs.IntVar(&o.comments, "comments", 100000, fmt.Sprintf("number of comments, including the %d on the benchmark articles", bigComments+smallComments))
+	fs.IntVar(&o.comments, "comments", 100000, "number of comments, including those on the benchmark articles")
+	fs.IntVar(&o.big, "big", bigComments, "number of comments on "+bigSlug+", all approved (5000 makes a discussion read in parts)")
 	fs.Float64Var(&o.urdu, "urdu", 0.05, "fraction of articles written in Urdu")
 	fs.IntVar(&o.years, "years", 4, "articles are spread over this many past years")
 	fs.IntVar(&o.batch, "batch", 2000, "comments per transaction")
@@ -91,8 +94,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-database is required")
 	case o.articles < 2:
 		return errors.New("-articles must be at least 2 (the two benchmark articles)")
-	case o.comments < bigComments+smallComments:
-		return fmt.Errorf("-comments must be at least %d (the benchmark articles' discussions)", bigComments+smallComments)
+	case o.big < 1:
+		return errors.New("-big must be positive")
+	case o.comments < o.big+smallComments:
+		return fmt.Errorf("-comments must be at least %d (the benchmark articles' discussions)", o.big+smallComments)
 	case o.batch < 1 || o.years < 1:
 		return errors.New("-batch and -years must be positive")
 	}
@@ -168,7 +173,7 @@ func (s *seeder) seed(ctx context.Context) error {
 	}
 	s.logf("articles: %d stored", s.articles)
 
-	if err := s.regularComments(ctx, regular, s.opts.comments-bigComments-smallComments); err != nil {
+	if err := s.regularComments(ctx, regular, s.opts.comments-s.opts.big-smallComments); err != nil {
 		return err
 	}
 	if big != nil {
@@ -454,19 +459,20 @@ func (s *seeder) discussion(a stored, stream uint64, count, maxDepth int) []plan
 	return out
 }
 
-// bigThread is the 500-comment discussion: all approved, about 40% top
-// level, the rest replies up to 3 deep.
+// bigThread is the big discussion (500 comments unless -big says): all
+// approved, about 40% top level, the rest replies up to 3 deep.
 func bigThread(s *seeder, a stored) []planned {
 	w := newWriter(s.opts.seed, math.MaxUint32+2, a.lang)
 	w.fixed["place"], w.fixed["thing"] = "Velmora", "the tram extension"
 	window := s.now.Sub(a.published) - time.Hour
 	depth := map[*qalam.Comment]int{}
 	var all []*qalam.Comment
-	out := make([]planned, bigComments)
+	n := s.opts.big
+	out := make([]planned, n)
 	for i := range out {
 		c := &qalam.Comment{
 			ArticleID: a.id, Status: qalam.Approved,
-			CreatedAt: a.published.Add(window * time.Duration(i+1) / (bigComments + 1)),
+			CreatedAt: a.published.Add(window * time.Duration(i+1) / time.Duration(n+1)),
 		}
 		var parent *qalam.Comment
 		if len(all) > 0 && !w.chance(0.4) {

@@ -96,3 +96,27 @@ func TestSeed(t *testing.T) {
 		t.Errorf("articles after -force: got %d (%v), want 78", total, err)
 	}
 }
+
+// TestSeed_BigDiscussion: -big sets the size of the big discussion, for
+// measuring a thread read in parts.
+func TestSeed_BigDiscussion(t *testing.T) {
+	ctx := t.Context()
+	dsn := filepath.Join(t.TempDir(), "big.db")
+	var stdout, stderr bytes.Buffer
+	if err := run(ctx, []string{"-database", dsn, "-articles", "3", "-comments", "1300", "-big", "1200"}, &stdout, &stderr); err != nil {
+		t.Fatalf("seed: %v\n%s", err, stderr.String())
+	}
+	st, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, err := st.ArticleBySlug(ctx, bigSlug)
+	if err != nil || a.CommentCount != 1200 {
+		t.Fatalf("%s: %d approved comments (%v), want 1200", bigSlug, a.CommentCount, err)
+	}
+	err = run(ctx, []string{"-database", filepath.Join(t.TempDir(), "x.db"), "-comments", "1000", "-big", "1200"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "at least 1203") {
+		t.Errorf("more big comments than comments: got %v, want a refusal", err)
+	}
+}

@@ -21,8 +21,12 @@ Usage:
   qalam user add [flags]   create a staff account (the password is read from the terminal or stdin)
   qalam user reset-password -email ADDRESS
                            set a new password for a staff account and end its sessions
+  qalam moderation train FILE.jsonl
+                           add labelled comments to the site's spam model
   qalam moderation eval FILE.jsonl
-                           score labelled comments with the built-in spam model (changes nothing)
+                           score labelled comments with the site's spam model and rules (changes nothing)
+  qalam import wordpress FILE.xml [-uploads DIR] [-drop-addresses]
+                           import a WordPress export; its old addresses redirect
 
 Run "qalam COMMAND -help" for a command's flags. Every flag can also be set
 with a QALAM_* environment variable, named in the flag's help.
@@ -65,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "moderation":
 		return runModeration(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

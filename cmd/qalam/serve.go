@@ -17,7 +17,9 @@ import (
 	"github.com/qalamnews/qalam/internal/config"
 	"github.com/qalamnews/qalam/internal/demo"
 	"github.com/qalamnews/qalam/internal/jobs"
+	"github.com/qalamnews/qalam/internal/mail"
 	"github.com/qalamnews/qalam/internal/media"
+	"github.com/qalamnews/qalam/internal/moderation"
 	"github.com/qalamnews/qalam/internal/server"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/view"
@@ -52,6 +54,7 @@ type Main struct {
 
 	store    *store.Store
 	site     *web.Site
+	mailer   *jobs.Mailer // nil when mail is off
 	server   *server.Server
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
@@ -59,6 +62,8 @@ type Main struct {
 
 	feedUp     chan struct{} // closed when the change feed first connects
 	feedUpOnce sync.Once
+
+	classifier *moderation.SiteModel // the site's spam model
 
 	closeOnce sync.Once
 	closeErr  error
@@ -97,6 +102,23 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
+	sender, err := mailSender(cfg)
+	if err != nil {
+		return err
+	}
+	if sender != nil {
+		m.mailer = jobs.NewMailer(st, sender, jobs.MailerOptions{
+			SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, AlertEvery: cfg.ModeratorAlertEvery, Log: m.Log,
+		})
+	}
+	// New comments are screened with the site's spam model: the starting
+	// model and what the site's moderators taught it, kept up to date by
+	// its Run below and nudged by the change feed.
+	classifier, err := moderation.NewSiteModel(siteExamples{st}, m.Log)
+	if err != nil {
+		return err
+	}
+	m.classifier = classifier
 	m.site = web.New(st, engine, web.Options{
 		SiteName:           cfg.SiteName,
 		BaseURL:            cfg.BaseURL,
@@ -104,7 +126,10 @@ func (m *Main) Run(ctx context.Context) error {
 		AddressKeyRotation: cfg.AddressKeyRotation,
 		TrustedProxies:     cfg.TrustedProxies,
 		SecureCookies:      https,
+		Classifier:         classifier,
 		Log:                m.Log,
+		Mail:               sender != nil,
+		WakeMail:           m.wakeMail,
 	})
 
 	background, stop := context.WithCancel(context.Background())
@@ -136,9 +161,18 @@ func (m *Main) Run(ctx context.Context) error {
 		BaseURL:   cfg.BaseURL,
 		ClientKey: m.site.ClientKey,
 		Log:       m.Log,
+
+		Mail:       sender != nil,
+		AlertEvery: cfg.ModeratorAlertEvery,
+
+		AddressHash: m.site.AddressHash,
 	})
 	m.wg.Go(func() { jobs.NewScheduler(st, 0, m.Log).Run(background) })
 	m.wg.Go(func() { jobs.NewRetention(st, cfg.AddressRetention, nil, m.Log).Run(background) })
+	if m.mailer != nil {
+		m.wg.Go(func() { m.mailer.Run(background) })
+	}
+	m.wg.Go(func() { m.classifier.Run(background, time.Minute) })
 
 	// One address space: the newsroom under /admin/, uploaded images under
 	// /media/, the public site everywhere else.
@@ -163,6 +197,11 @@ func (m *Main) Run(ctx context.Context) error {
 // onChange keeps the page cache in step with the database: the feed says
 // All when it (re)connects, and Offline when it loses the database.
 func (m *Main) onChange(c store.Change) {
+	if !c.Offline {
+		m.wakeMail() // an approved reply may be due a notification
+		// A moderator's decision may have taught the spam model.
+		m.classifier.Nudge()
+	}
 	switch {
 	case c.Offline:
 		m.site.SetCacheLive(false)
@@ -171,6 +210,13 @@ func (m *Main) onChange(c store.Change) {
 		m.feedUpOnce.Do(func() { close(m.feedUp) })
 	default:
 		m.site.Invalidate(c)
+	}
+}
+
+// wakeMail has this node's mail worker send what was just queued.
+func (m *Main) wakeMail() {
+	if m.mailer != nil {
+		m.mailer.Wake()
 	}
 }
 
@@ -240,4 +286,23 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// mailSender connects to the configured SMTP server, or returns nil when
+// mail is off.
+func mailSender(cfg config.Config) (*mail.Sender, error) {
+	if !cfg.MailEnabled() {
+		return nil, nil
+	}
+	from, err := cfg.MailSender()
+	if err != nil {
+		return nil, err
+	}
+	if from.Name == "" {
+		from.Name = cfg.SiteName
+	}
+	return mail.NewSender(mail.Config{
+		Addr: cfg.SMTPAddr, User: cfg.SMTPUser, Password: cfg.SMTPPassword,
+		From: *from, Security: mail.Security(cfg.SMTPSecurity),
+	})
 }

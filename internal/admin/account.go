@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/qalamnews/qalam"
 	"github.com/qalamnews/qalam/internal/auth"
@@ -40,6 +42,10 @@ func (a *Admin) accountRoutes() []route {
 		{method: "POST", pattern: "/admin/users/{id}", action: qalam.ActManageUsers, target: a.userTarget, handle: a.updateStaff},
 		{method: "POST", pattern: "/admin/users/{id}/sessions/end", action: qalam.ActManageUsers, target: a.userTarget, handle: a.endStaffSessions},
 		{method: "POST", pattern: "/admin/users/{id}/two-factor/reset", action: qalam.ActManageUsers, target: a.userTarget, handle: a.resetStaffTwoFactor},
+
+		// One's own alerts about waiting comments, set on the account page
+		// but a moderation matter: only those who moderate may.
+		{method: "POST", pattern: "/admin/comments/alerts", action: qalam.ActModerate, handle: a.setModeratorAlerts},
 
 		{method: "GET", pattern: "/admin/settings", action: qalam.ActManageSettings, handle: a.showSettings},
 		{method: "POST", pattern: "/admin/settings", action: qalam.ActManageSettings, handle: a.saveSettings},
@@ -293,6 +299,17 @@ func (a *Admin) renderAccount(w http.ResponseWriter, r *http.Request, status int
 	base.Error = page.Error
 	page.AdminPage = base
 	page.TwoFactor, page.Required = u.TwoFactor(), required
+	if qalam.Can(u, qalam.ActModerate, qalam.Target{}) {
+		on, err := a.store.ModeratorAlerts(r.Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		every := a.opts.AlertEvery
+		if every <= 0 {
+			every = 30 * time.Minute // package jobs' default
+		}
+		page.Alerts = alertsView{Offered: true, Mail: a.opts.Mail, On: on, Every: spell(every)}
+	}
 	if page.Password.Errors == nil {
 		page.Password.Errors = qalam.FieldErrors{}
 	}
@@ -445,5 +462,35 @@ func (a *Admin) disableTwoFactor(w http.ResponseWriter, r *http.Request) error {
 		return a.renderAccount(w, r, status, page)
 	}
 	http.Redirect(w, r, "/admin/account?flash=two-factor-off", http.StatusSeeOther)
+	return nil
+}
+
+// spell writes a whole number of hours or minutes as staff read it.
+func spell(d time.Duration) string {
+	n, unit := int(d/time.Minute), "minute"
+	if d >= time.Hour && d%time.Hour == 0 {
+		n, unit = int(d/time.Hour), "hour"
+	}
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
+
+// setModeratorAlerts turns the user's email about waiting comments on or
+// off (the "alerts" box of the account page).
+func (a *Admin) setModeratorAlerts(w http.ResponseWriter, r *http.Request) error {
+	if err := readAccountForm(w, r); err != nil {
+		return err
+	}
+	u, _ := userFrom(r.Context())
+	on := r.PostForm.Get("alerts") != ""
+	if on && !a.opts.Mail {
+		return qalam.Errorf(qalam.KindConflict, "This site cannot send email, so alerts cannot be turned on.")
+	}
+	if err := a.store.SetModeratorAlerts(r.Context(), u.ID, on); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/account?flash=saved#alerts", http.StatusSeeOther)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/qalamnews/qalam"
@@ -42,6 +43,16 @@ type Options struct {
 	ClientKey func(*http.Request) string
 	Log       *slog.Logger
 	Now       func() time.Time
+
+	// AddressHash hashes a network address as the public site hashes
+	// commenters' (web.Site.AddressHash), for banning an address by hand;
+	// nil when the newsroom cannot.
+	AddressHash func(netip.Addr) string
+
+	// Mail says the site can send email, so moderators' alerts can be
+	// turned on; AlertEvery is the least time between two of them.
+	Mail       bool
+	AlertEvery time.Duration
 }
 
 // Admin serves the newsroom. It uses the store directly: nearly every

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,6 +91,8 @@ func parseArticleForm(w http.ResponseWriter, r *http.Request) (*articleForm, err
 		Minor:           r.PostForm.Get("minor") != "",
 		Note:            line("note"),
 		Alt:             line("alt"),
+		Translation:     line("translation"),
+		Featured:        r.PostForm.Get("featured") != "",
 	}
 	for _, v := range r.PostForm["authors"] {
 		if n := id(v); n > 0 && !slices.Contains(f.fields.AuthorIDs, n) {
@@ -312,8 +315,15 @@ func (a *Admin) createArticle(w http.ResponseWriter, r *http.Request) error {
 	}
 	art := f.article()
 	f.validate(art)
+	translation, err := a.linkedTranslation(ctx, u, f, art.Language)
+	if err != nil {
+		return err
+	}
 	if len(f.errors) == 0 {
 		err := a.store.CreateArticle(ctx, art)
+		if err == nil && translation != 0 {
+			err = a.store.SetTranslation(ctx, art.ID, translation)
+		}
 		if err == nil {
 			http.Redirect(w, r, articlePath(art.ID)+"?flash=article-created", http.StatusSeeOther)
 			return nil
@@ -346,7 +356,11 @@ func (a *Admin) rejectArticle(w http.ResponseWriter, r *http.Request, art *qalam
 // editArticle shows the editor for a stored article.
 func (a *Admin) editArticle(w http.ResponseWriter, r *http.Request) error {
 	art := object[*qalam.Article](r)
-	page, err := a.editorPage(r, art, articleFields(art), nil)
+	fields := articleFields(art)
+	if err := a.linkFields(r.Context(), art, &fields); err != nil {
+		return err
+	}
+	page, err := a.editorPage(r, art, fields, nil)
 	if err != nil {
 		return err
 	}
@@ -374,12 +388,19 @@ func (a *Admin) saveArticle(w http.ResponseWriter, r *http.Request) error {
 	art := f.article()
 	art.Status, art.ScheduledAt = stored.Status, stored.ScheduledAt
 	f.validate(art)
+	translation, err := a.linkedTranslation(ctx, u, f, art.Language)
+	if err != nil {
+		return err
+	}
 	if len(f.errors) > 0 {
 		return a.rejectArticle(w, r, stored, f, http.StatusUnprocessableEntity, "")
 	}
 	up := f.update(art)
 	up.Revision = &store.RevisionInfo{UserID: u.ID, Minor: f.fields.Minor && stored.Status == qalam.Published, Note: f.fields.Note}
 	_, err = a.store.UpdateArticle(ctx, stored.ID, up)
+	if err == nil {
+		err = a.saveLinks(ctx, u, stored, f, translation)
+	}
 	switch {
 	case err == nil:
 		http.Redirect(w, r, articlePath(stored.ID)+"?flash=saved", http.StatusSeeOther)
@@ -608,6 +629,7 @@ func (a *Admin) editorPage(r *http.Request, art *qalam.Article, fields editorFie
 	p.CanSchedule = art.Status.CanBecome(qalam.Scheduled) && qalam.Can(u, qalam.ActPublishArticle, target)
 	p.ScheduleAt = a.now().UTC().Add(time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04")
 	p.CanDelete = qalam.Can(u, qalam.ActDeleteArticle, target)
+	p.CanFeature = qalam.Can(u, qalam.ActPublishArticle, target)
 	p.CanViewRevisions = qalam.Can(u, qalam.ActViewRevisions, target)
 	p.CanPreviewLink = art.Status != qalam.Published && qalam.Can(u, qalam.ActPreviewLink, target)
 	if p.CanPreviewLink {
@@ -618,6 +640,11 @@ func (a *Admin) editorPage(r *http.Request, art *qalam.Article, fields editorFie
 	p.CanCorrect = p.Published && qalam.Can(u, qalam.ActAddCorrection, target)
 	p.Corrections = art.Corrections
 	p.Correction.Kind = qalam.KindCorrection
+	if qalam.Can(u, qalam.ActManageDiscussion, target) {
+		if p.Discussion, err = a.articlePolicyForm(ctx, art); err != nil {
+			return p, err
+		}
+	}
 	return p, nil
 }
 
@@ -650,4 +677,94 @@ func (a *Admin) mediaChoices(ctx context.Context, selected int64) ([]mediaChoice
 		choices = append(choices, c)
 	}
 	return choices, nil
+}
+
+// linkedTranslation resolves the editor's translation field (a slug, or
+// the article's address) to the article it names, 0 for none. It records a
+// field error when that is no article, one in the same language as lang,
+// or one the user may not edit (its page would change too).
+func (a *Admin) linkedTranslation(ctx context.Context, u *qalam.User, f *articleForm, lang qalam.Language) (int64, error) {
+	ref := f.fields.Translation
+	if i := strings.LastIndex(ref, "/articles/"); i >= 0 {
+		ref = ref[i+len("/articles/"):]
+	}
+	ref, _, _ = strings.Cut(strings.Trim(ref, "/"), "/")
+	if unescaped, err := url.PathUnescape(ref); err == nil {
+		ref = unescaped
+	}
+	if ref == "" {
+		return 0, nil
+	}
+	tr, err := a.store.ArticleBySlug(ctx, ref)
+	if errors.Is(err, qalam.ErrNotFound) {
+		f.errors["translation"] = "No article has this address."
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	own, err := a.owns(ctx, u, tr)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case tr.Language == lang:
+		f.errors["translation"] = "The translation must be in the other language."
+	case !qalam.Can(u, qalam.ActEditArticle, qalam.Target{Own: own, Status: tr.Status}):
+		f.errors["translation"] = "You cannot edit that article, so you cannot link it."
+	default:
+		return tr.ID, nil
+	}
+	return 0, nil
+}
+
+// linkFields fills in what the editor shows of a stored article's links:
+// its translation's slug, and whether it leads the front page.
+func (a *Admin) linkFields(ctx context.Context, art *qalam.Article, fields *editorFields) error {
+	tr, err := a.store.Translation(ctx, art.ID)
+	switch {
+	case err == nil:
+		fields.Translation = tr.Slug
+	case !errors.Is(err, qalam.ErrNotFound):
+		return err
+	}
+	featured, err := a.store.Setting(ctx, store.SettingFeaturedArticle)
+	fields.Featured = featured == strconv.FormatInt(art.ID, 10)
+	return err
+}
+
+// saveLinks saves the editor's links of a stored article, once its text
+// is saved: its translation (changed only when it differs), and, for those
+// who may publish it, whether it leads the front page.
+func (a *Admin) saveLinks(ctx context.Context, u *qalam.User, art *qalam.Article, f *articleForm, translation int64) error {
+	var current int64
+	switch tr, err := a.store.Translation(ctx, art.ID); {
+	case err == nil:
+		current = tr.ID
+	case !errors.Is(err, qalam.ErrNotFound):
+		return err
+	}
+	if translation != current {
+		if err := a.store.SetTranslation(ctx, art.ID, translation); err != nil {
+			return err
+		}
+	}
+	own, err := a.owns(ctx, u, art)
+	if err != nil {
+		return err
+	}
+	if !qalam.Can(u, qalam.ActPublishArticle, qalam.Target{Own: own, Status: art.Status}) {
+		return nil
+	}
+	id := strconv.FormatInt(art.ID, 10)
+	featured, err := a.store.Setting(ctx, store.SettingFeaturedArticle)
+	switch {
+	case err != nil:
+		return err
+	case f.fields.Featured && featured != id:
+		return a.store.SetSetting(ctx, store.SettingFeaturedArticle, id)
+	case !f.fields.Featured && featured == id:
+		return a.store.SetSetting(ctx, store.SettingFeaturedArticle, "")
+	}
+	return nil
 }

@@ -88,6 +88,12 @@ var flashes = map[string]string{
 	"comments-spam":      "Marked as spam. Readers do not see it.",
 	"comments-deleted":   "Removed. Readers do not see it; it can be approved later from the Removed tab.",
 	"comments-unchanged": "Nothing changed: the comments were already moderated, perhaps by someone else.",
+	// discussion.go, bans.go
+	"policy-saved":      "Saved. Articles show the new policy at once; it judges comments posted from now on.",
+	"words-saved":       "Saved. The lists judge comments posted from now on.",
+	"commenters-banned": "Banned. Their new comments are kept as spam, and they are not told.",
+	"nobody-banned":     "Nobody was banned: the selected comments carry no email, browser or address to ban.",
+	"ban-lifted":        "The ban was lifted.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("flash")] }

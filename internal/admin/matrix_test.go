@@ -106,7 +106,9 @@ func matrixSectionActions() map[string][]qalam.Action {
 		"/admin/categories": {qalam.ActManageTaxonomy},
 		"/admin/tags":       {qalam.ActManageTaxonomy},
 		"/admin/media":      {qalam.ActUploadMedia, qalam.ActEditMedia},
-		"/admin/comments":   {qalam.ActModerate},
+		"/admin/comments":   {qalam.ActModerate, qalam.ActBanCommenter},
+		"/admin/bans":       {qalam.ActBanCommenter},
+		"/admin/discussion": {qalam.ActManageDiscussion, qalam.ActManageWordLists},
 	}
 }
 

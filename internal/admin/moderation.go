@@ -147,6 +147,11 @@ func (a *Admin) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 		BulkReason: in.bulkReason,
 	}
 	page.Error = in.message
+	// Bans and the discussion's settings (bans.go, discussion.go).
+	page.CanBan = qalam.Can(u, qalam.ActBanCommenter, qalam.Target{})
+	page.CanWords = qalam.Can(u, qalam.ActManageWordLists, qalam.Target{})
+	page.CanPolicies = qalam.Can(u, qalam.ActManageDiscussion, qalam.Target{})
+	page.BanDurations = banForm{For: defaultBanFor}.Durations()
 	for _, t := range queueTabs {
 		page.Tabs = append(page.Tabs, queueTab{Status: t.status, Label: t.label, Count: tabCount(counts, t.status, all),
 			URL: queueURL(t.status, 1, ""), Current: t.status == tab})
@@ -228,6 +233,7 @@ func queueRowOf(it *store.QueueItem, showEmail bool) queueRow {
 	if showEmail {
 		row.Email = c.AuthorEmail
 	}
+	row.ModerationReason = c.ModerationReason
 	return row
 }
 

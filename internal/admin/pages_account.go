@@ -60,6 +60,17 @@ type accountPage struct {
 	Enrol *enrolView
 	// DisableError is what was wrong with the form turning it off.
 	DisableError string
+	// Alerts is the choice of an email when comments wait, for those who
+	// moderate.
+	Alerts alertsView
+}
+
+// alertsView is the moderator's alert setting on the account page.
+type alertsView struct {
+	Offered bool // the user may moderate
+	Mail    bool // the site can send email; without it the box is not offered
+	On      bool
+	Every   string // the least time between two alerts, as "30 minutes"
 }
 
 // passwordView is the change-password form's state. Passwords are never
@@ -127,4 +138,8 @@ type settingsPage struct {
 	// SelfWithout is set when the admin is one of them: turning the
 	// requirement on sends them to enrol at once.
 	SelfWithout bool
+	// FeedExcerpts is set when feeds carry summaries, not full text.
+	FeedExcerpts bool
+	// SiteLanguage is the language of the public site's interface.
+	SiteLanguage qalam.Language
 }

@@ -96,6 +96,11 @@ type editorFields struct {
 	Minor bool
 	Note  string
 	Alt   string // alt text of an image uploaded from the editor
+	// Translation names the article in the other language (its slug or
+	// address), "" for none; Featured puts the article at the top of the
+	// front page.
+	Translation string
+	Featured    bool
 }
 
 // Lang is the language of the content fields, English when unset.
@@ -149,6 +154,8 @@ type editorPage struct {
 	// Conflict: someone saved the article since the form was loaded; the
 	// typed text is shown, not saved.
 	Conflict bool
+	// CanFeature offers to make the article the front page's lead.
+	CanFeature bool
 
 	Workflow       []workflowAction
 	CanSchedule    bool
@@ -165,6 +172,9 @@ type editorPage struct {
 	Corrections      []qalam.Correction
 	Correction       correctionFields
 	ConfirmDelete    bool
+	// Discussion is the article's own discussion policy as a form, for
+	// those who may set it; nil otherwise, and for a new article.
+	Discussion *policyForm
 }
 
 // PublicPath is the public page of the article when it is published.

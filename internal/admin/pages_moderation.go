@@ -27,6 +27,11 @@ type commentsPage struct {
 	// BulkReason is the bulk bar's reason as typed, kept when the form
 	// comes back.
 	BulkReason string
+	// CanBan offers banning commenters; CanWords and CanPolicies link to
+	// the word lists and the discussion policies.
+	CanBan, CanWords, CanPolicies bool
+	// BanDurations are the lengths a ban may have.
+	BanDurations []option
 }
 
 // queueTab is one status tab with its count.
@@ -62,6 +67,9 @@ type queueRow struct {
 	// Reports are the readers' reports by reason ("spam 2, other 1"), in
 	// the reported tab.
 	Reports string
+	// ModerationReason is why screening held the comment or marked it
+	// as spam; "" when it was published at once.
+	ModerationReason string
 
 	// Reason is what was typed into the row's reason box when the form
 	// comes back; Error explains why it came back.

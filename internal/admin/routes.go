@@ -25,6 +25,8 @@ func (a *Admin) routes() []route {
 	rs = append(rs, a.articleRoutes()...)
 	rs = append(rs, a.libraryRoutes()...)
 	rs = append(rs, a.moderationRoutes()...)
+	rs = append(rs, a.discussionRoutes()...)
+	rs = append(rs, a.banRoutes()...)
 	return rs
 }
 

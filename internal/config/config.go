@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -52,17 +53,31 @@ type Config struct {
 	// QALAM_ADDRESS_KEY_ROTATION; -address-key-rotation.
 	AddressKeyRotation time.Duration
 	ShutdownTimeout    time.Duration // how long in-flight requests get on shutdown; QALAM_SHUTDOWN_TIMEOUT; -shutdown-timeout
+
+	// Outgoing mail (reply notifications, moderators' alerts, readers'
+	// links to their comments). With SMTPAddr empty mail is off, and the
+	// features that need it say so instead of offering themselves.
+	SMTPAddr     string // host:port of the SMTP server; QALAM_SMTP_ADDR; -smtp-addr
+	SMTPUser     string // QALAM_SMTP_USER; -smtp-user
+	SMTPPassword string // QALAM_SMTP_PASSWORD only, never a flag (process listings show flags)
+	SMTPSecurity string // starttls (the default), tls (port 465) or none (a local relay); QALAM_SMTP_TLS; -smtp-tls
+	MailFrom     string // the sender, "Name <address>" or an address; QALAM_MAIL_FROM; -mail-from
+	// ModeratorAlertEvery is the least time between two alerts to one
+	// moderator; QALAM_MODERATOR_ALERT_INTERVAL; -moderator-alert-interval.
+	ModeratorAlertEvery time.Duration
 }
 
 // defaults returns the settings used when nothing is configured.
 func defaults() Config {
 	return Config{
-		Addr:               defaultAddr,
-		DataDir:            defaultDataDir,
-		SiteName:           defaultSiteName,
-		ShutdownTimeout:    defaultShutdownTimeout,
-		AddressRetention:   30 * 24 * time.Hour,
-		AddressKeyRotation: 30 * 24 * time.Hour,
+		Addr:                defaultAddr,
+		DataDir:             defaultDataDir,
+		SiteName:            defaultSiteName,
+		ShutdownTimeout:     defaultShutdownTimeout,
+		AddressRetention:    30 * 24 * time.Hour,
+		AddressKeyRotation:  30 * 24 * time.Hour,
+		SMTPSecurity:        "starttls",
+		ModeratorAlertEvery: 30 * time.Minute,
 	}
 }
 
@@ -98,6 +113,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("QALAM_SITE_NAME", &c.SiteName)
 	boolean("QALAM_DEV", &c.Dev)
 	boolean("QALAM_DEMO", &c.Demo)
+	str("QALAM_SMTP_ADDR", &c.SMTPAddr)
+	str("QALAM_SMTP_USER", &c.SMTPUser)
+	str("QALAM_SMTP_PASSWORD", &c.SMTPPassword)
+	str("QALAM_SMTP_TLS", &c.SMTPSecurity)
+	str("QALAM_MAIL_FROM", &c.MailFrom)
 
 	if v := getenv("QALAM_SECRET"); v != "" {
 		// Checked here as well as in LoadSecret so a bad secret stops start-up
@@ -131,6 +151,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	duration("QALAM_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, "20s")
 	duration("QALAM_ADDRESS_RETENTION", &c.AddressRetention, "720h")
 	duration("QALAM_ADDRESS_KEY_ROTATION", &c.AddressKeyRotation, "720h")
+	duration("QALAM_MODERATOR_ALERT_INTERVAL", &c.ModeratorAlertEvery, "30m")
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
@@ -153,6 +174,11 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.AddressRetention, "address-retention", c.AddressRetention, "how long commenters' address hashes are kept before they are erased (env QALAM_ADDRESS_RETENTION)")
 	fs.DurationVar(&c.AddressKeyRotation, "address-key-rotation", c.AddressKeyRotation, "how long one key for commenters' address hashes lasts before the next replaces it (env QALAM_ADDRESS_KEY_ROTATION)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may take to finish on shutdown (env QALAM_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "`host:port` of the SMTP server that sends Qalam's mail; empty turns mail off (env QALAM_SMTP_ADDR; the password only as env QALAM_SMTP_PASSWORD)")
+	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP `user` name, if the server wants one (env QALAM_SMTP_USER)")
+	fs.StringVar(&c.SMTPSecurity, "smtp-tls", c.SMTPSecurity, "SMTP connection `security`: starttls, tls (port 465) or none (a local relay) (env QALAM_SMTP_TLS)")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "sender of Qalam's mail, `\"Name <address>\"` or an address (env QALAM_MAIL_FROM)")
+	fs.DurationVar(&c.ModeratorAlertEvery, "moderator-alert-interval", c.ModeratorAlertEvery, "least time between two emails to one moderator about waiting comments (env QALAM_MODERATOR_ALERT_INTERVAL)")
 }
 
 // Validate checks the settings once flags are parsed and fills BaseURL from
@@ -217,6 +243,7 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown timeout %v: must be positive", c.ShutdownTimeout))
 	}
+	errs = append(errs, c.checkMail()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -353,4 +380,61 @@ func decodeSecret(s string) ([]byte, error) {
 		return nil, fmt.Errorf("decodes to %d bytes; at least %d are needed (try `openssl rand -hex 32`)", len(b), minSecretBytes)
 	}
 	return b, nil
+}
+
+// MailEnabled reports whether an SMTP server is configured.
+func (c *Config) MailEnabled() bool { return c.SMTPAddr != "" }
+
+// MailSender is the sender of Qalam's mail, from MailFrom.
+func (c *Config) MailSender() (*mail.Address, error) {
+	a, err := mail.ParseAddress(c.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("mail from %q: want an address, or \"Name <address>\"", c.MailFrom)
+	}
+	return a, nil
+}
+
+// checkMail checks the mail settings. Half a configuration is an error
+// rather than mail silently off.
+func (c *Config) checkMail() []error {
+	var errs []error
+	if c.SMTPSecurity != "starttls" && c.SMTPSecurity != "tls" && c.SMTPSecurity != "none" {
+		errs = append(errs, fmt.Errorf("SMTP TLS %q: want starttls, tls or none", c.SMTPSecurity))
+	}
+	if c.ModeratorAlertEvery < time.Minute {
+		errs = append(errs, fmt.Errorf("moderator alert interval %v: must be at least a minute", c.ModeratorAlertEvery))
+	}
+	if !c.MailEnabled() {
+		if c.MailFrom != "" || c.SMTPUser != "" || c.SMTPPassword != "" {
+			errs = append(errs, errors.New("mail settings are given but no SMTP server: set QALAM_SMTP_ADDR (or -smtp-addr) too"))
+		}
+		return errs
+	}
+	host, port, err := net.SplitHostPort(c.SMTPAddr)
+	if err != nil || host == "" {
+		errs = append(errs, fmt.Errorf("SMTP address %q: want host:port", c.SMTPAddr))
+	} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		errs = append(errs, fmt.Errorf("SMTP address %q: port must be a number from 0 to 65535", c.SMTPAddr))
+	}
+	if c.MailFrom == "" {
+		errs = append(errs, errors.New("mail from: required when an SMTP server is set (QALAM_MAIL_FROM or -mail-from)"))
+	} else if _, err := c.MailSender(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.SMTPPassword != "" && c.SMTPUser == "" {
+		errs = append(errs, errors.New("SMTP password given without a user (QALAM_SMTP_USER or -smtp-user)"))
+	}
+	if c.SMTPUser != "" && c.SMTPSecurity == "none" && !isLoopback(host) {
+		errs = append(errs, fmt.Errorf("SMTP TLS none with a user: the password would cross the network in clear text to %s", host))
+	}
+	return errs
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }

@@ -46,7 +46,7 @@ func TestLoad_Precedence(t *testing.T) {
 			name: "defaults when nothing is set",
 			want: Config{
 				Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
-				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour,
+				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, SMTPSecurity: "starttls", ModeratorAlertEvery: 30 * time.Minute,
 			},
 		},
 		{
@@ -60,7 +60,7 @@ func TestLoad_Precedence(t *testing.T) {
 			want: Config{
 				Addr: "0.0.0.0:9000", BaseURL: "https://news.example.org", DataDir: "/var/lib/qalam", MediaDir: "/var/lib/qalam/media",
 				DatabaseURL: "postgres://q@db/qalam", SiteName: "قلم", Secret: key,
-				Dev: true, Demo: true, ShutdownTimeout: 5 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour,
+				Dev: true, Demo: true, ShutdownTimeout: 5 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, SMTPSecurity: "starttls", ModeratorAlertEvery: 30 * time.Minute,
 				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")},
 			},
 		},
@@ -80,7 +80,7 @@ func TestLoad_Precedence(t *testing.T) {
 			want: Config{
 				Addr: "127.0.0.1:7000", BaseURL: "https://flag.example.org", DataDir: "/flag", MediaDir: "/flag/media",
 				DatabaseURL: "postgresql://flag/qalam", SiteName: "Flag",
-				ShutdownTimeout: time.Minute, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.168.1.1/32")},
+				ShutdownTimeout: time.Minute, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, SMTPSecurity: "starttls", ModeratorAlertEvery: 30 * time.Minute, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.168.1.1/32")},
 			},
 		},
 		{
@@ -89,7 +89,7 @@ func TestLoad_Precedence(t *testing.T) {
 			args: []string{"-addr", "127.0.0.1:9000"},
 			want: Config{
 				Addr: "127.0.0.1:9000", BaseURL: "http://127.0.0.1:9000", DataDir: "qalam-data", MediaDir: "qalam-data/media",
-				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour,
+				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, SMTPSecurity: "starttls", ModeratorAlertEvery: 30 * time.Minute,
 			},
 		},
 		{
@@ -97,7 +97,7 @@ func TestLoad_Precedence(t *testing.T) {
 			args: []string{"-addr", ":8080"},
 			want: Config{
 				Addr: ":8080", BaseURL: "http://localhost:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
-				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour,
+				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, SMTPSecurity: "starttls", ModeratorAlertEvery: 30 * time.Minute,
 			},
 		},
 		{
@@ -105,7 +105,7 @@ func TestLoad_Precedence(t *testing.T) {
 			args: []string{"-addr", "[::1]:8080"},
 			want: Config{
 				Addr: "[::1]:8080", BaseURL: "http://[::1]:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
-				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour,
+				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, SMTPSecurity: "starttls", ModeratorAlertEvery: 30 * time.Minute,
 			},
 		},
 		{
@@ -114,7 +114,7 @@ func TestLoad_Precedence(t *testing.T) {
 			args: []string{"-trusted-proxies", ""},
 			want: Config{
 				Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080", DataDir: "qalam-data", MediaDir: "qalam-data/media",
-				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour,
+				SiteName: "The Qalam Review", ShutdownTimeout: 20 * time.Second, AddressRetention: 720 * time.Hour, AddressKeyRotation: 720 * time.Hour, SMTPSecurity: "starttls", ModeratorAlertEvery: 30 * time.Minute,
 			},
 		},
 	}

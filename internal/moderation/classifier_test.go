@@ -2,8 +2,11 @@ package moderation
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -30,27 +33,56 @@ func readCorpus(t *testing.T) []Example {
 	return all
 }
 
+// heldOutSeeds are the splits the held-out figures are summed over.
+func heldOutSeeds() []int64 {
+	var seeds []int64
+	for s := int64(1); s <= 20; s++ {
+		seeds = append(seeds, s)
+	}
+	return seeds
+}
+
+// TestClassifier_HeldOutFigures measures the classifier on comments it has
+// not seen, and asserts the goal of the discussion issue: spam F1 of at
+// least 0.95 with at most 1% of ham marked as spam, overall and in every
+// language of the corpus. Each of 20 splits keeps 30% of every language's
+// article topics and spam campaigns out of training (SplitByGroup); the
+// model is trained and calibrated on the rest as the starting model is on
+// the whole file, and the figures are summed over the splits. Print them:
+//
+//	go test ./internal/moderation -run TestClassifier_HeldOutFigures -v
 func TestClassifier_HeldOutFigures(t *testing.T) {
 	all := readCorpus(t)
-	train, test := SplitByGroup(all, 0.3, 1)
-	m := TrainCalibrated(train, 0.01, 5, 1)
-	r := Evaluate(m, test)
-	t.Logf("held-out report (train %d, test %d, seed 1):\n%s", len(train), len(test), r)
-	// Floors a little below what this split measures (F1 0.948, ham marked
-	// as spam 0.5%, precision 0.993), so a regression shows.
-	if f1 := r.Overall.F1(); f1 < 0.92 {
-		t.Errorf("spam F1 = %.3f, want >= 0.92", f1)
-	}
-	if p := r.Overall.Precision(); p < 0.97 {
-		t.Errorf("spam precision = %.3f, want >= 0.97", p)
-	}
-	if fp := r.Overall.HamAsSpam(); fp > 0.015 {
-		t.Errorf("ham marked as spam = %.1f%%, want <= 1.5%%", 100*fp)
-	}
-	for _, lang := range []string{"en", "ur", "ur-Latn", "mixed"} {
-		if f1 := r.ByLang[lang].F1(); f1 < 0.88 {
-			t.Errorf("%s: spam F1 = %.3f, want >= 0.88", lang, f1)
+	sum, each := HeldOut(all, 0.3, heldOutSeeds(), CalibrationRate)
+	var b strings.Builder
+	for i, r := range each {
+		fmt.Fprintf(&b, "seed %2d: F1 %.3f, ham->spam %.1f%% (%d of %d);", heldOutSeeds()[i],
+			r.Overall.F1(), 100*r.Overall.HamAsSpam(), r.Overall.FP, r.Overall.FP+r.Overall.TN)
+		for _, l := range r.Langs() {
+			fmt.Fprintf(&b, " %s %.3f", l, r.ByLang[l].F1())
 		}
+		b.WriteByte('\n')
+	}
+	t.Logf("held-out splits (F1 by language):\n%s", b.String())
+	t.Logf("held-out report, %d splits summed:\n%s", len(each), sum)
+
+	const minF1, maxHamAsSpam = 0.95, 0.01
+	check := func(name string, c Counts) {
+		if f1 := c.F1(); f1 < minF1 {
+			t.Errorf("%s: spam F1 = %.3f, want >= %.2f", name, f1, minF1)
+		}
+		if fp := c.HamAsSpam(); fp > maxHamAsSpam {
+			t.Errorf("%s: ham marked as spam = %.2f%%, want <= %.0f%%", name, 100*fp, 100*maxHamAsSpam)
+		}
+	}
+	check("all", sum.Overall)
+	for _, lang := range reportLangs() {
+		c, ok := sum.ByLang[lang]
+		if !ok || c.TP+c.FN == 0 || c.FP+c.TN == 0 {
+			t.Errorf("%s: no spam or no ham tested", lang)
+			continue
+		}
+		check(lang, c)
 	}
 }
 
@@ -60,15 +92,41 @@ func TestBuildStartingModel(t *testing.T) {
 		t.Skip("run with -update to rebuild model/start.model.gz")
 	}
 	all := readCorpus(t)
-	m := TrainCalibrated(all, 0.01, 5, 1)
-	data, err := m.Marshal()
+	m := TrainCalibrated(all, CalibrationRate, calibrationFolds, calibrationSeed)
+	data, err := marshalStartingModel(all, m.Threshold())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join("model", "start.model.gz"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote model/start.model.gz: %d bytes, %d features, threshold %.2f", len(data), len(m.counts), m.Threshold())
+	t.Logf("wrote model/start.model.gz: %d bytes, %d examples; the model has %d features, threshold %.2f",
+		len(data), len(all), m.Features(), m.Threshold())
+}
+
+// TestStartingModel_IsCurrent fails when the classifier changed without
+// the starting model being rebuilt: its threshold was chosen for the model
+// the code trained then.
+func TestStartingModel_IsCurrent(t *testing.T) {
+	s, err := starting()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := os.Open(corpusPath); err == nil {
+		all, err := ReadJSONL(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(all, s.examples) {
+			t.Errorf("the starting model's examples differ from %s; rebuild it with -update", corpusPath)
+		}
+	}
+	want := TrainCalibrated(s.examples, CalibrationRate, calibrationFolds, calibrationSeed).Threshold()
+	if s.threshold != want {
+		t.Errorf("stored threshold %.4f, the code now chooses %.4f; rebuild with go test ./internal/moderation -run TestBuildStartingModel -update",
+			s.threshold, want)
+	}
 }
 
 func TestStartingModel_LoadsAndMarksObviousSpam(t *testing.T) {
@@ -80,36 +138,62 @@ func TestStartingModel_LoadsAndMarksObviousSpam(t *testing.T) {
 		Body: `Great post! Best online casino bonus, 100% welcome bonus and free spins <a href="https://spinwin-bonus.vip/">click here</a>`}
 	ham := Input{Name: "Saima", Email: "saima.k@example.org",
 		Body: "The council said the bridge repairs would finish in March, but the road is still closed near the school."}
-	if !m.Spam(spam) {
-		t.Errorf("obvious spam not marked: score %.3f", m.Score(spam))
+	if spam, lo := m.Classify(spam); !spam {
+		t.Errorf("obvious spam not marked: log-odds %.2f, threshold %.2f", lo, m.Threshold())
 	}
-	if m.Spam(ham) {
-		t.Errorf("ordinary comment marked as spam: score %.3f", m.Score(ham))
+	if spam, lo := m.Classify(ham); spam {
+		t.Errorf("ordinary comment marked as spam: log-odds %.2f, threshold %.2f", lo, m.Threshold())
 	}
 	if s := m.Score(spam); s < 0 || s > 1 {
 		t.Errorf("score %v out of range", s)
 	}
+
+	// Each call returns a model of its own.
+	other, err := StartingModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetThreshold(99)
+	if other.Threshold() == 99 {
+		t.Error("setting one starting model's threshold changed another's")
+	}
 }
 
-func TestModel_MarshalRoundTrip(t *testing.T) {
-	m := NewModel()
-	m.Train(Example{Input: Input{Body: "cheap pills online https://pills.example/"}, Spam: true})
-	m.Train(Example{Input: Input{Body: "the bridge is still closed"}})
-	m.SetThreshold(1.5)
-	data, err := m.Marshal()
+func TestTrain_SameExamplesSameModel(t *testing.T) {
+	exs := []Example{
+		{Input: Input{Body: "cheap pills online https://pills.example/"}, Spam: true},
+		{Input: Input{Body: "the bridge is still closed"}},
+		{Input: Input{Body: "win big at the casino, bonus https://casino.example/"}, Spam: true},
+		{Input: Input{Body: "the council will vote on the bridge in March"}},
+	}
+	a, b := Train(exs), Train(slices.Clone(exs))
+	for _, in := range []Input{{Body: "pills at the bridge"}, {Body: "casino bonus"}, {Body: "March"}} {
+		if a.LogOdds(in) != b.LogOdds(in) {
+			t.Errorf("%q: %v then %v from the same examples", in.Body, a.LogOdds(in), b.LogOdds(in))
+		}
+	}
+	if a.LogOdds(Input{Body: "cheap pills, casino bonus https://pills.example/"}) <= a.LogOdds(Input{Body: "the bridge is closed"}) {
+		t.Error("spam-like text scores no higher than ham-like text")
+	}
+}
+
+func TestReadStartingModel_RejectsGarbage(t *testing.T) {
+	good, err := marshalStartingModel([]Example{{Input: Input{Body: "b", Lang: "en"}, ID: "a", Spam: true}}, 1.5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Unmarshal(data)
+	s, err := readStartingModel(good)
+	if err != nil || s.threshold != 1.5 || len(s.examples) != 1 || !s.examples[0].Spam || s.examples[0].Campaign != "kind:" {
+		t.Fatalf("round trip = %+v, %v", s, err)
+	}
+	empty, err := marshalStartingModel(nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := Input{Body: "pills at the bridge"}
-	if got.LogOdds(in) != m.LogOdds(in) || got.Threshold() != 1.5 {
-		t.Errorf("round trip changed the model: %v vs %v", got.LogOdds(in), m.LogOdds(in))
-	}
-	if _, err := Unmarshal([]byte("not a model")); err == nil {
-		t.Error("Unmarshal accepted garbage")
+	for name, data := range map[string][]byte{"not gzip": []byte("not a model"), "no examples": empty} {
+		if _, err := readStartingModel(data); err == nil {
+			t.Errorf("%s: read without error", name)
+		}
 	}
 }
 

@@ -2,7 +2,9 @@ package moderation
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -36,6 +38,10 @@ func (c Counts) HamAsSpam() float64 { return ratio(c.FP, c.FP+c.TN) }
 // Total is the number of comments counted.
 func (c Counts) Total() int { return c.TP + c.FP + c.TN + c.FN }
 
+func (c Counts) plus(o Counts) Counts {
+	return Counts{TP: c.TP + o.TP, FP: c.FP + o.FP, TN: c.TN + o.TN, FN: c.FN + o.FN}
+}
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
@@ -45,7 +51,7 @@ func ratio(a, b int) float64 {
 
 // Report is how a model did on a set of labelled comments.
 type Report struct {
-	Threshold float64           // the model's log-odds threshold
+	Threshold float64           // the model's log-odds threshold; NaN when unknown or several
 	Overall   Counts            // every comment
 	ByLang    map[string]Counts // by Input.Lang
 }
@@ -53,27 +59,78 @@ type Report struct {
 // reportLangs lists the corpus languages in report order.
 func reportLangs() []string { return []string{"en", "ur", "ur-Latn", "mixed"} }
 
-// Evaluate runs m over examples and counts its decisions.
-func Evaluate(m *Model, examples []Example) Report {
-	r := Report{Threshold: m.Threshold(), ByLang: make(map[string]Counts)}
-	for _, ex := range examples {
-		got := m.Spam(ex.Input)
-		c := r.ByLang[ex.Lang]
-		for _, k := range []*Counts{&r.Overall, &c} {
-			switch {
-			case got && ex.Spam:
-				k.TP++
-			case got && !ex.Spam:
-				k.FP++
-			case !got && ex.Spam:
-				k.FN++
-			default:
-				k.TN++
-			}
-		}
-		r.ByLang[ex.Lang] = c
+// Evaluate runs c over examples and counts its spam verdicts. The report
+// carries c's threshold when c has one (a *Model or a *SiteModel).
+func Evaluate(c Classifier, examples []Example) Report {
+	r := EvaluateFunc(func(in Input) bool {
+		spam, _ := c.Classify(in)
+		return spam
+	}, examples)
+	if t, ok := c.(interface{ Threshold() float64 }); ok {
+		r.Threshold = t.Threshold()
 	}
 	return r
+}
+
+// EvaluateFunc counts the verdicts of spam, a classifier or any other
+// decision (such as Screen's), over examples.
+func EvaluateFunc(spam func(Input) bool, examples []Example) Report {
+	r := Report{Threshold: math.NaN(), ByLang: make(map[string]Counts)}
+	for _, ex := range examples {
+		r.count(ex.Lang, spam(ex.Input), ex.Spam)
+	}
+	return r
+}
+
+// count adds one verdict, got, on a comment in lang labelled want.
+func (r *Report) count(lang string, got, want bool) {
+	c := r.ByLang[lang]
+	for _, k := range []*Counts{&r.Overall, &c} {
+		switch {
+		case got && want:
+			k.TP++
+		case got && !want:
+			k.FP++
+		case !got && want:
+			k.FN++
+		default:
+			k.TN++
+		}
+	}
+	r.ByLang[lang] = c
+}
+
+// Add adds o's counts to r's. The sum keeps a threshold only when every
+// report added had the same one.
+func (r *Report) Add(o Report) {
+	if r.ByLang == nil {
+		r.ByLang = make(map[string]Counts)
+		r.Threshold = o.Threshold
+	} else if r.Threshold != o.Threshold {
+		r.Threshold = math.NaN()
+	}
+	r.Overall = r.Overall.plus(o.Overall)
+	for l, c := range o.ByLang {
+		r.ByLang[l] = r.ByLang[l].plus(c)
+	}
+}
+
+// Langs lists the report's languages: the corpus languages in their usual
+// order, then any others alphabetically.
+func (r Report) Langs() []string {
+	var langs, other []string
+	for _, l := range reportLangs() {
+		if _, ok := r.ByLang[l]; ok {
+			langs = append(langs, l)
+		}
+	}
+	for l := range r.ByLang {
+		if !slices.Contains(reportLangs(), l) {
+			other = append(other, l)
+		}
+	}
+	sort.Strings(other)
+	return append(langs, other...)
 }
 
 // String prints the report as a table, one row per language and a total.
@@ -85,20 +142,7 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "%-8s %6d %5d %5d %5d %5d %9.3f %7.3f %6.3f %10.1f%%\n",
 			name, c.Total(), c.TP, c.FP, c.TN, c.FN, c.Precision(), c.Recall(), c.F1(), 100*c.HamAsSpam())
 	}
-	langs := make([]string, 0, len(r.ByLang))
-	for _, l := range reportLangs() {
-		if _, ok := r.ByLang[l]; ok {
-			langs = append(langs, l)
-		}
-	}
-	var other []string
-	for l := range r.ByLang {
-		if !isReportLang(l) {
-			other = append(other, l)
-		}
-	}
-	sort.Strings(other)
-	for _, l := range append(langs, other...) {
+	for _, l := range r.Langs() {
 		name := l
 		if name == "" {
 			name = "(none)"
@@ -106,17 +150,10 @@ func (r Report) String() string {
 		row(name, r.ByLang[l])
 	}
 	row("all", r.Overall)
-	fmt.Fprintf(&b, "threshold (log-odds): %.2f\n", r.Threshold)
-	return b.String()
-}
-
-func isReportLang(l string) bool {
-	for _, x := range reportLangs() {
-		if x == l {
-			return true
-		}
+	if !math.IsNaN(r.Threshold) {
+		fmt.Fprintf(&b, "threshold (log-odds): %.2f\n", r.Threshold)
 	}
-	return false
+	return b.String()
 }
 
 // group is the key that keeps related comments on one side of a split:
@@ -140,33 +177,100 @@ func group(ex Example) string {
 
 // SplitByGroup splits examples into a training and a test side, keeping
 // each group (see group: ham by article topic, spam by campaign) whole on
-// one side. Ham groups and spam groups are dealt separately, in a shuffled
+// one side. The groups of each class and language (a group's language is
+// the one most of its comments are in) are dealt separately, in a shuffled
 // order fixed by seed, to the test side until it holds about testShare of
-// each class.
+// them: every language is then tested on about its share of the file and
+// trained on the rest, as it is when a model trained on the whole file
+// meets new comments.
 func SplitByGroup(all []Example, testShare float64, seed int64) (train, test []Example) {
+	trainAt, testAt := splitByGroup(all, testShare, seed)
+	return pick(all, trainAt), pick(all, testAt)
+}
+
+// splitByGroup is SplitByGroup, returning indices into all.
+func splitByGroup(all []Example, testShare float64, seed int64) (train, test []int) {
 	inTest := make(map[string]bool)
+	lang := groupLangs(all)
 	rng := rand.New(rand.NewSource(seed))
 	for _, spam := range []bool{false, true} {
-		keys, size, n := groupsOf(all, spam)
+		keys, size, _ := groupsOf(all, spam)
 		rng.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
-		want := testShare * float64(n)
-		got := 0
+		n := make(map[string]int) // comments of the class, by their group's language
 		for _, k := range keys {
-			if float64(got)+float64(size[k])/2 > want {
+			n[lang[k]] += size[k]
+		}
+		got := make(map[string]int)
+		for _, k := range keys {
+			l := lang[k]
+			if float64(got[l])+float64(size[k])/2 > testShare*float64(n[l]) {
 				continue
 			}
 			inTest[k] = true
-			got += size[k]
+			got[l] += size[k]
 		}
 	}
-	for _, ex := range all {
+	for i, ex := range all {
 		if inTest[group(ex)] {
-			test = append(test, ex)
+			test = append(test, i)
 		} else {
-			train = append(train, ex)
+			train = append(train, i)
 		}
 	}
 	return train, test
+}
+
+func pick(all []Example, indices []int) []Example {
+	out := make([]Example, len(indices))
+	for j, i := range indices {
+		out[j] = all[i]
+	}
+	return out
+}
+
+// groupLangs returns the language most of each group's comments are in
+// (the first alphabetically of a tie).
+func groupLangs(all []Example) map[string]string {
+	count := make(map[string]map[string]int)
+	for _, ex := range all {
+		g := group(ex)
+		if count[g] == nil {
+			count[g] = make(map[string]int)
+		}
+		count[g][ex.Lang]++
+	}
+	out := make(map[string]string, len(count))
+	for g, byLang := range count {
+		best := ""
+		for l, n := range byLang {
+			if best == "" || n > byLang[best] || (n == byLang[best] && l < best) {
+				best = l
+			}
+		}
+		out[g] = best
+	}
+	return out
+}
+
+// HeldOut measures the classifier on comments it has not seen: for each
+// seed it splits all with SplitByGroup, trains and calibrates a model on
+// the training side as TrainCalibrated does (with maxHamRate), and
+// evaluates it on the test side. It returns each split's report and their
+// sum, whose figures do not hang on one lucky or unlucky split. (It
+// computes every comment's features once, for all the splits.)
+func HeldOut(all []Example, testShare float64, seeds []int64, maxHamRate float64) (sum Report, each []Report) {
+	set := newTrainingSet(all)
+	for _, seed := range seeds {
+		trainAt, testAt := splitByGroup(all, testShare, seed)
+		w, threshold := set.subset(trainAt).calibrated(pick(all, trainAt), maxHamRate, calibrationFolds, seed)
+		r := Report{Threshold: threshold, ByLang: make(map[string]Counts)}
+		for _, i := range testAt {
+			r.count(all[i].Lang, w.score(set.rows[i]) >= threshold, all[i].Spam)
+		}
+		each = append(each, r)
+		sum.Add(r)
+	}
+	return sum, each
 }
 
 // groupsOf returns the sorted group keys of one class, their sizes and the

@@ -1,6 +1,8 @@
 package moderation
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,6 +26,20 @@ func TestSplitByGroup_KeepsTopicsAndCampaignsWhole(t *testing.T) {
 	if share := float64(len(test)) / float64(len(all)); share < 0.2 || share > 0.4 {
 		t.Errorf("test share %.2f, want about 0.3", share)
 	}
+	// Every language and class is tested on about its share.
+	count := func(exs []Example) map[string]int {
+		n := map[string]int{}
+		for _, ex := range exs {
+			n[fmt.Sprint(ex.Lang, "/", ex.Spam)]++
+		}
+		return n
+	}
+	inAll, inTest := count(all), count(test)
+	for k, n := range inAll {
+		if share := float64(inTest[k]) / float64(n); share < 0.15 || share > 0.45 {
+			t.Errorf("%s: test share %.2f (%d of %d), want about 0.3", k, share, inTest[k], n)
+		}
+	}
 	again, _ := SplitByGroup(all, 0.3, 7)
 	if len(again) != len(train) {
 		t.Error("the same seed gave a different split")
@@ -31,9 +47,10 @@ func TestSplitByGroup_KeepsTopicsAndCampaignsWhole(t *testing.T) {
 }
 
 func TestEvaluate_CountsAndPrints(t *testing.T) {
-	m := NewModel()
-	m.Train(Example{Input: Input{Body: "zorbix pills zorbix"}, Spam: true})
-	m.Train(Example{Input: Input{Body: "the bridge is closed again"}})
+	m := Train([]Example{
+		{Input: Input{Body: "zorbix pills zorbix"}, Spam: true},
+		{Input: Input{Body: "the bridge is closed again"}},
+	})
 	exs := []Example{
 		{Input: Input{Body: "zorbix pills", Lang: "en"}, Spam: true},
 		{Input: Input{Body: "the bridge is closed", Lang: "en"}},
@@ -54,6 +71,34 @@ func TestEvaluate_CountsAndPrints(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("report lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+func TestReport_AddSumsCounts(t *testing.T) {
+	spamIf := func(word string) func(Input) bool {
+		return func(in Input) bool { return strings.Contains(in.Body, word) }
+	}
+	exs := []Example{
+		{Input: Input{Body: "pills", Lang: "en"}, Spam: true},
+		{Input: Input{Body: "bridge", Lang: "en"}},
+		{Input: Input{Body: "pills and bridge", Lang: "ur"}},
+		{Input: Input{Body: "casino", Lang: "xx"}, Spam: true},
+	}
+	a, b := EvaluateFunc(spamIf("pills"), exs), EvaluateFunc(spamIf("casino"), exs)
+	var sum Report
+	sum.Add(a)
+	sum.Add(b)
+	if want := (Counts{TP: 2, FP: 1, TN: 3, FN: 2}); sum.Overall != want {
+		t.Errorf("overall = %+v, want %+v", sum.Overall, want)
+	}
+	if want := (Counts{TP: 1, TN: 2, FN: 1}); sum.ByLang["en"] != want {
+		t.Errorf("en = %+v, want %+v", sum.ByLang["en"], want)
+	}
+	if got := sum.Langs(); !slices.Equal(got, []string{"en", "ur", "xx"}) {
+		t.Errorf("languages = %v, want the corpus ones first, then others", got)
+	}
+	if s := sum.String(); strings.Contains(s, "threshold") {
+		t.Errorf("a sum of reports without thresholds prints one:\n%s", s)
 	}
 }
 

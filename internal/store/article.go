@@ -145,7 +145,7 @@ func (s *Store) findArticles(ctx context.Context, db querier, q articleQuery) ([
 		       a.category_id, c.slug, c.name, a.comments_closed,
 		       a.seo_title, a.seo_description, COALESCE(a.featured_image_id, 0),
 		       a.scheduled_at, a.published_at, a.updated_at, a.edited_at, a.created_at,
-		       (SELECT COUNT(*) FROM comments m WHERE m.article_id = a.id AND m.status = `+approved+`)
+		       (SELECT COUNT(*) FROM comments m WHERE m.article_id = a.id AND m.status = `+approved+` AND m.erased_at IS NULL)
 		FROM articles a
 		JOIN categories c ON c.id = a.category_id
 		`+where+`
@@ -424,6 +424,9 @@ func (s *Store) CreateArticle(ctx context.Context, a *qalam.Article) error {
 				return err
 			}
 		}
+		if err := s.indexArticles(ctx, tx, id); err != nil {
+			return err
+		}
 		tx.changed(Change{ArticleID: id})
 		return nil
 	})
@@ -665,6 +668,9 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, u ArticleUpdate) (*
 		if err != nil {
 			return err
 		}
+		if err := s.indexArticles(ctx, tx, id); err != nil {
+			return err
+		}
 		if updated, err = s.oneArticle(ctx, tx, articleQuery{id: id}); err != nil {
 			return err
 		}
@@ -721,7 +727,7 @@ func (s *Store) PublishDue(ctx context.Context) ([]int64, error) {
 			ids = append(ids, a.ID)
 			tx.changed(Change{ArticleID: a.ID})
 		}
-		return nil
+		return s.indexArticles(ctx, tx, ids...)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: publish due articles: %w", err)
@@ -749,6 +755,9 @@ func (s *Store) DeleteArticle(ctx context.Context, id int64) error {
 		}
 		if n == 0 {
 			return translate(sql.ErrNoRows, "article", "")
+		}
+		if err := s.indexArticles(ctx, tx, id); err != nil {
+			return err
 		}
 		tx.changed(Change{ArticleID: id})
 		return nil

@@ -25,6 +25,17 @@ type AuditEntry struct {
 	CreatedAt  time.Time
 }
 
+// ActionScreened is the audit action of screening (package moderation)
+// holding a new comment or marking it as spam; its reason is the
+// comment's moderation reason.
+const ActionScreened = "comment.screened"
+
+// BySystem reports whether Qalam itself took the action (screening, or
+// readers' reports holding a comment), not a staff member.
+func (e *AuditEntry) BySystem() bool {
+	return e.UserID == 0 && (e.Action == ActionScreened || e.Action == "comment.auto_held")
+}
+
 // AuditFilter selects audit entries, newest first.
 type AuditFilter struct {
 	UserID     int64  // 0: anyone's

@@ -153,6 +153,9 @@ func (s *Store) UpdateAuthor(ctx context.Context, id int64, u AuthorUpdate) (*qa
 		if err != nil {
 			return translate(err, "author", "slug")
 		}
+		if err := s.indexBylined(ctx, tx, id); err != nil {
+			return err
+		}
 		// Bylines and author pages show the change.
 		tx.changed(Change{})
 		return nil

@@ -11,6 +11,10 @@ type Change struct {
 	// ArticleID is the article whose page (article or discussion) changed;
 	// 0 when the change is site-wide (authors, categories).
 	ArticleID int64
+	// Counts is set when only the recommendation counts of the article's
+	// comments changed: the page's text is the same, so caches refresh the
+	// counts they show rather than the page.
+	Counts bool
 	// All is set when the watcher may have missed changes (after a
 	// reconnect): every cached page must go.
 	All bool

@@ -20,13 +20,14 @@ type CommentFilter struct {
 
 const commentColumns = `id, article_id, COALESCE(parent_id, 0), author_name, author_email, author_url,
 	body, body_html, status, COALESCE(commenter_id, 0), ip_hash, idempotency_key, created_at, updated_at,
-	edited_at`
+	edited_at, erased_at, moderation_reason`
 
 func scanComment(row scanner) (*qalam.Comment, error) {
 	var c qalam.Comment
 	err := row.Scan(&c.ID, &c.ArticleID, &c.ParentID, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
 		&c.Body, &c.BodyHTML, &c.Status, &c.CommenterID, &c.IPHash, &c.IdempotencyKey,
-		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), scanTime(&c.EditedAt))
+		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), scanTime(&c.EditedAt), scanTime(&c.ErasedAt),
+		&c.ModerationReason)
 	if err != nil {
 		return nil, err
 	}
@@ -183,18 +184,20 @@ func (s *Store) insertComment(ctx context.Context, tx *writeTx, c *qalam.Comment
 		updated = created
 	}
 	updated = qalam.UTC(updated)
+	reason := truncateRunes(c.ModerationReason, maxAuditText)
 	var id int64
 	// A concurrent retry on another node may win the key between the
 	// lookup and here: DO NOTHING, then load what it stored.
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url,
-		    body, body_html, status, commenter_id, ip_hash, idempotency_key, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		    body, body_html, status, commenter_id, ip_hash, idempotency_key, created_at, updated_at,
+		    moderation_reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING id`,
 		c.ArticleID, nullID(c.ParentID), c.AuthorName, c.AuthorEmail, c.AuthorURL,
 		c.Body, c.BodyHTML, c.Status, nullID(c.CommenterID), c.IPHash, c.IdempotencyKey,
-		s.d.ts(created), s.d.ts(updated)).Scan(&id)
+		s.d.ts(created), s.d.ts(updated), reason).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		existing, err := commentByKey(ctx, tx, c.IdempotencyKey)
 		return existing, false, err
@@ -202,8 +205,17 @@ func (s *Store) insertComment(ctx context.Context, tx *writeTx, c *qalam.Comment
 	if err != nil {
 		return nil, false, translate(err, "comment", "")
 	}
+	if reason != "" {
+		// Screening's decision is the system's, recorded as a moderator's is.
+		err := s.addAudit(ctx, tx, &AuditEntry{Action: ActionScreened, TargetType: "comment", TargetID: id,
+			Reason: reason, Detail: "→ " + string(c.Status)})
+		if err != nil {
+			return nil, false, err
+		}
+	}
 	tx.changed(Change{ArticleID: c.ArticleID})
 	stored := *c
+	stored.ModerationReason = reason
 	stored.ID, stored.CreatedAt, stored.UpdatedAt = id, created, updated
 	stored.Replies, stored.Depth = nil, 0
 	return &stored, true, nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -19,6 +20,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/textfold"
 )
 
 // dialect is everything that differs between SQLite and PostgreSQL. The
@@ -45,6 +47,17 @@ type dialect interface {
 	committed(changes []Change)
 	// watch delivers changes to fn until ctx ends.
 	watch(ctx context.Context, fn func(Change)) error
+
+	// Full-text search: FTS5 or tsvector (implemented at the end of this
+	// file; search.go holds what the two share).
+	//
+	// putSearchEntry writes an article's entry in the index, replacing any.
+	putSearchEntry(ctx context.Context, tx *sql.Tx, e searchEntry) error
+	// deleteSearchEntry removes an article's entry, if it has one.
+	deleteSearchEntry(ctx context.Context, tx *sql.Tx, articleID int64) error
+	// searchMatches is a query of (article_id, score) over the entries
+	// holding every term, score higher for a better match.
+	searchMatches(a *args, terms []textfold.Term) string
 }
 
 // sqliteTime is how SQLite stores a timestamp: TEXT, UTC, fixed width with
@@ -147,6 +160,7 @@ const pgChannel = "qalam_changes"
 type pgNotice struct {
 	Schema    string `json:"schema"`
 	ArticleID int64  `json:"article_id,omitempty"`
+	Counts    bool   `json:"counts,omitempty"`
 }
 
 // Reconnection backoff of the change watcher.
@@ -200,7 +214,7 @@ func (*postgresDialect) lockMigrations(ctx context.Context, tx *sql.Tx) error {
 
 func (d *postgresDialect) notify(ctx context.Context, tx *sql.Tx, changes []Change) error {
 	for _, c := range changes {
-		payload, err := json.Marshal(pgNotice{Schema: d.schema, ArticleID: c.ArticleID})
+		payload, err := json.Marshal(pgNotice{Schema: d.schema, ArticleID: c.ArticleID, Counts: c.Counts})
 		if err != nil {
 			return err
 		}
@@ -268,7 +282,7 @@ func (d *postgresDialect) listen(ctx context.Context, fn func(Change), connected
 			// Unreadable (another version of Qalam?): assume the worst.
 			fn(Change{All: true})
 		case p.Schema == d.schema:
-			fn(Change{ArticleID: p.ArticleID})
+			fn(Change{ArticleID: p.ArticleID, Counts: p.Counts})
 		}
 	}
 }
@@ -368,4 +382,127 @@ func translate(err error, what, key string) error {
 func capitalize(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// Full-text search, the one feature with two real implementations. Both
+// index the words package textfold made (search.go) and match the reader's
+// folded terms with AND, the last term as a prefix when Terms says so; no
+// text a reader types reaches either engine's query syntax unquoted.
+
+// Relative weights of the indexed fields: headline, standfirst, tags,
+// authors, body. FTS5 takes them as bm25's column weights; PostgreSQL's
+// ts_rank_cd gives weights A, B and C the same ratios (1, 0.4, 0.2).
+const (
+	searchWeightHeadline = 5.0
+	searchWeightSummary  = 2.0 // standfirst, tags and authors
+	searchWeightBody     = 1.0
+)
+
+func (*sqliteDialect) putSearchEntry(ctx context.Context, tx *sql.Tx, e searchEntry) error {
+	// A contentless table cannot update a row: delete, then insert.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = $1`, e.articleID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO search_fts (rowid, headline, standfirst, tags, authors, body)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		e.articleID, e.headline, e.standfirst, e.tags, e.authors, e.body)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO search_documents (article_id, version) VALUES ($1, $2)
+		ON CONFLICT (article_id) DO UPDATE SET version = excluded.version`,
+		e.articleID, textfold.Version)
+	return err
+}
+
+func (*sqliteDialect) deleteSearchEntry(ctx context.Context, tx *sql.Tx, articleID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = $1`, articleID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_documents WHERE article_id = $1`, articleID)
+	return err
+}
+
+// An FTS5 query of quoted strings, one per term, which FTS5 ANDs; a
+// quoted string is never an operator (AND, NEAR, -, *, column filters).
+// bm25 is lower for better matches, hence negated.
+func (*sqliteDialect) searchMatches(a *args, terms []textfold.Term) string {
+	var q strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			q.WriteByte(' ')
+		}
+		q.WriteString(`"` + strings.ReplaceAll(t.Text, `"`, `""`) + `"`)
+		if t.Prefix {
+			q.WriteByte('*')
+		}
+	}
+	return fmt.Sprintf(`SELECT rowid AS article_id, -bm25(search_fts, %g, %g, %g, %g, %g) AS score
+		FROM search_fts WHERE search_fts MATCH %s`,
+		searchWeightHeadline, searchWeightSummary, searchWeightSummary, searchWeightSummary, searchWeightBody,
+		a.add(q.String()))
+}
+
+func (*postgresDialect) putSearchEntry(ctx context.Context, tx *sql.Tx, e searchEntry) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO search_documents (article_id, version, document) VALUES ($1, $2, CAST($3 AS tsvector))
+		ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, document = excluded.document`,
+		e.articleID, textfold.Version, pgDocument(e))
+	return err
+}
+
+func (*postgresDialect) deleteSearchEntry(ctx context.Context, tx *sql.Tx, articleID int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_documents WHERE article_id = $1`, articleID)
+	return err
+}
+
+// A tsquery of quoted lexemes joined by &, cast rather than parsed by
+// to_tsquery, so that its words are textfold's. ts_rank_cd's weights are
+// {D, C, B, A}; normalization 1 divides by 1 + log(length), so long
+// articles do not win by length alone.
+func (*postgresDialect) searchMatches(a *args, terms []textfold.Term) string {
+	var q strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			q.WriteString(" & ")
+		}
+		q.WriteString(pgLexeme(t.Text))
+		if t.Prefix {
+			q.WriteString(":*")
+		}
+	}
+	query := "CAST(" + a.add(q.String()) + " AS tsquery)"
+	return fmt.Sprintf(`SELECT article_id, ts_rank_cd('{0, %g, %g, %g}', document, %s, 1) AS score
+		FROM search_documents WHERE document @@ %s`,
+		searchWeightBody/searchWeightHeadline, searchWeightSummary/searchWeightHeadline, 1.0, query, query)
+}
+
+// pgDocument writes an entry as tsvector text: each word with its position
+// and its field's weight. Positions run on across fields; PostgreSQL keeps
+// those past 16383 at 16383, which only blurs ranking in very long bodies.
+func pgDocument(e searchEntry) string {
+	var b strings.Builder
+	pos := 0
+	for _, f := range []struct {
+		words  string
+		weight string
+	}{{e.headline, "A"}, {e.standfirst, "B"}, {e.tags, "B"}, {e.authors, "B"}, {e.body, "C"}} {
+		for w := range strings.FieldsSeq(f.words) {
+			pos = min(pos+1, 16383)
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(pgLexeme(w))
+			b.WriteString(":" + strconv.Itoa(pos) + f.weight)
+		}
+	}
+	return b.String()
+}
+
+// pgLexeme quotes a word for tsvector or tsquery text. Folded words hold
+// only letters and digits, but quoting does not rely on it.
+func pgLexeme(w string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'"
 }

@@ -32,8 +32,8 @@ func migrationNames(dialect string) ([]string, error) {
 }
 
 // Migrate applies the embedded migrations not yet applied, in order, one
-// transaction each, recording each name in schema_migrations. Running it
-// again applies nothing.
+// transaction each, recording each name in schema_migrations, then brings
+// the search index up to date. Running it again applies nothing.
 func (s *Store) Migrate(ctx context.Context) error {
 	names, err := migrationNames(s.d.name())
 	if err != nil {
@@ -44,7 +44,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migrate %s: %w", name, err)
 		}
 	}
-	return nil
+	// The search index is derived in Go (textfold), so SQL cannot backfill it.
+	return s.syncSearchIndex(ctx)
 }
 
 // migrate applies one migration unless it was applied already.

@@ -101,6 +101,10 @@ func (s *Store) ModerateComments(ctx context.Context, ids []int64, status qalam.
 			if err != nil {
 				return err
 			}
+			// The decision teaches the site's spam classifier.
+			if err := s.recordSpamDecision(ctx, tx, c, status, userID); err != nil {
+				return err
+			}
 			tx.changed(Change{ArticleID: c.ArticleID})
 			changed = append(changed, c.ID)
 		}
@@ -149,7 +153,7 @@ func (s *Store) CommentCounts(ctx context.Context) (map[qalam.CommentStatus]int,
 // article's and its parent's.
 const queueColumns = `c.id, c.article_id, COALESCE(c.parent_id, 0), c.author_name, c.author_email, c.author_url,
 	c.body, c.body_html, c.status, COALESCE(c.commenter_id, 0), c.ip_hash, c.idempotency_key, c.created_at, c.updated_at,
-	a.slug, a.headline, a.language, COALESCE(p.author_name, ''), COALESCE(p.body, '')`
+	a.slug, a.headline, a.language, COALESCE(p.author_name, ''), COALESCE(p.body, ''), c.moderation_reason`
 
 func scanQueueItem(row scanner) (*QueueItem, error) {
 	var c qalam.Comment
@@ -157,7 +161,8 @@ func scanQueueItem(row scanner) (*QueueItem, error) {
 	err := row.Scan(&c.ID, &c.ArticleID, &c.ParentID, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
 		&c.Body, &c.BodyHTML, &c.Status, &c.CommenterID, &c.IPHash, &c.IdempotencyKey,
 		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt),
-		&it.ArticleSlug, &it.ArticleHeadline, &it.ArticleLanguage, &it.ParentName, &it.ParentBody)
+		&it.ArticleSlug, &it.ArticleHeadline, &it.ArticleLanguage, &it.ParentName, &it.ParentBody,
+		&c.ModerationReason)
 	if err != nil {
 		return nil, err
 	}

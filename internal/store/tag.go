@@ -93,6 +93,9 @@ func (s *Store) RenameTag(ctx context.Context, id int64, name, slug string) (*qa
 		if err := affected(res, "tag"); err != nil {
 			return err
 		}
+		if err := s.indexTagged(ctx, tx, id); err != nil {
+			return err
+		}
 		tx.changed(Change{})
 		return nil
 	})
@@ -124,7 +127,10 @@ func (s *Store) MergeTag(ctx context.Context, from, into int64) error {
 		if err != nil {
 			return translate(err, "tag", "")
 		}
-		return deleteTag(ctx, tx, from)
+		if err := deleteTag(ctx, tx, from); err != nil {
+			return err
+		}
+		return s.indexTagged(ctx, tx, into) // now also every article that had from
 	})
 	if err != nil {
 		return fmt.Errorf("store: merge tag %d into %d: %w", from, into, err)
@@ -134,7 +140,9 @@ func (s *Store) MergeTag(ctx context.Context, from, into int64) error {
 
 // DeleteTag removes the tag from its articles, then deletes it.
 func (s *Store) DeleteTag(ctx context.Context, id int64) error {
-	err := s.write(ctx, func(tx *writeTx) error { return deleteTag(ctx, tx, id) })
+	err := s.write(ctx, func(tx *writeTx) error {
+		return s.keepTaggedIndexed(ctx, tx, id, func() error { return deleteTag(ctx, tx, id) })
+	})
 	if err != nil {
 		return fmt.Errorf("store: delete tag %d: %w", id, err)
 	}

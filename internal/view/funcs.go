@@ -12,8 +12,10 @@ import (
 func funcs(assets *Assets) template.FuncMap {
 	return template.FuncMap{
 		"asset":     assets.URL,
-		"t":         translate,
+		"t":         messageFunc,
 		"date":      formatDate,
+		"month":     formatMonth,
+		"num":       formatNumber,
 		"datetime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"ncomments": countComments,
 		"label":     func(l qalam.Label, lang qalam.Language) string { return l.Title(lang) },

@@ -17,6 +17,12 @@ type Page struct {
 	Canonical   string // absolute URL
 	Lang        qalam.Language
 	NoIndex     bool // keep search engines away (error pages, held comments)
+	// Meta is what the head tells feed readers, link previews and search
+	// engines (pages_meta.go); nil for none.
+	Meta *Meta
+	// Alternates are the page's versions in each language (this one
+	// included), for the head's hreflang links; empty for none.
+	Alternates []Alternate
 }
 
 // Language is the page's language, English when unset.
@@ -30,28 +36,13 @@ func (p Page) Language() qalam.Language {
 // Dir is the page's text direction.
 func (p Page) Dir() string { return p.Language().Dir() }
 
-// HomePage lists the latest articles.
-type HomePage struct {
-	Page
-	Articles []*qalam.Article
-	Older    string // link to the next page of older articles, if any
-}
-
-// ListPage lists the articles of an author, a category or a tag.
-type ListPage struct {
-	Page
-	Kind     string // "author", "category" or "tag"
-	Heading  string
-	Author   *qalam.Author // set on an author's page, for the bio
-	Photo    *qalam.Media  // the author's photo, if any
-	Articles []*qalam.Article
-	Older    string
-}
-
 // ArticlePage is an article with its discussion.
 type ArticlePage struct {
 	Page
 	Article *qalam.Article
+	// Translation is the article in the other language, when it names
+	// one that is published (ID, slug, language and headline only).
+	Translation *qalam.Article
 	// Thread is the rendered discussion (a cached fragment rendered by the
 	// "thread" partial from sanitised comments).
 	Thread template.HTML
@@ -97,6 +88,11 @@ type CommentForm struct {
 	Errors      qalam.FieldErrors
 	Message     string // an error about the whole form
 	Closed      bool
+	// Mail is set when the site can send email: the form then offers
+	// reply notifications (Notify: the reader ticked the box) and a link
+	// to the reader's own comments.
+	Mail   bool
+	Notify bool
 }
 
 // Thread is the data of the recursive "thread" partial.
@@ -105,6 +101,9 @@ type Thread struct {
 	Lang        qalam.Language
 	ArticlePath string
 	Closed      bool
+	// Marker, when set, puts holes for recommendation counts in the
+	// output (see Count).
+	Marker string
 }
 
 // With returns the same thread settings for a list of replies.

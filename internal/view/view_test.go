@@ -23,10 +23,18 @@ var zeroPages = map[string]any{
 	"site/list":           view.ListPage{},
 	"site/article":        view.ArticlePage{},
 	"site/error":          view.ErrorPage{},
+	"site/archive":        view.ArchivePage{},
 	"admin/error":         view.AdminErrorPage{},
 	"site/corrections":    view.CorrectionsPage{},
 	"site/comment-edit":   view.CommentEditPage{},
 	"site/comment-report": view.CommentReportPage{},
+	"site/search":         view.SearchPage{},
+
+	// A reader's own data and mail (pages_privacy.go).
+	"site/privacy":          view.DataRequestPage{},
+	"site/privacy-link":     view.DataLinkPage{},
+	"site/privacy-comments": view.ReaderCommentsPage{},
+	"site/unsubscribe":      view.UnsubscribePage{},
 }
 
 func TestEngine_RendersEveryPageWithZeroData(t *testing.T) {

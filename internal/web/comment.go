@@ -27,6 +27,7 @@ type commentForm struct {
 	url      string
 	body     string
 	remember bool
+	notify   bool   // "email me when someone replies"
 	honeypot bool   // the hidden field people never see was filled in
 	message  string // what is wrong with the form as a whole, if not its fields
 	errors   qalam.FieldErrors
@@ -47,6 +48,7 @@ func parseCommentForm(w http.ResponseWriter, r *http.Request) (commentForm, erro
 		url:      r.PostForm.Get("url"),
 		body:     r.PostForm.Get("comment"),
 		remember: r.PostForm.Get("remember") != "",
+		notify:   r.PostForm.Get("notify") != "",
 		honeypot: r.PostForm.Get(honeypotField) != "",
 		errors:   qalam.FieldErrors{},
 	}
@@ -91,6 +93,7 @@ func (f *commentForm) view(base view.CommentForm) view.CommentForm {
 	base.ParentID = f.parentID
 	base.Name, base.Email, base.URL, base.Body = f.name, f.email, f.url, f.body
 	base.Remember = f.remember
+	base.Notify = f.notify
 	base.Errors = f.errors
 	base.Message = "Your comment was not posted. Please correct the marked fields; what you wrote is kept below."
 	if f.message != "" {
@@ -106,7 +109,7 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := e.article
-	if a.CommentsClosed {
+	if a.CommentsClosed || !e.closesAt.IsZero() && !s.now().Before(e.closesAt) {
 		return qalam.Errorf(qalam.KindClosed, "Comments are closed on this article.")
 	}
 	form, err := parseCommentForm(w, r)
@@ -139,12 +142,12 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 	prepare := func(c *qalam.Comment) {
 		c.ArticleID = a.ID
 		c.CommenterID = commenter.ID
-		c.Status = qalam.InitialStatus(commenter)
-		if suspicious {
-			c.Status = qalam.Pending // an undated key: an old page, or a hand-made post
-		}
 		c.BodyHTML = markup.Comment(c.Body)
 		c.IPHash = s.addrHash(clientAddr(r, s.opts.TrustedProxies))
+		// Screening decides the status (the policy, the rules, the
+		// classifier) and says why; spam is answered below as held.
+		v := s.screen(ctx, e, c, commenter, suspicious)
+		c.Status, c.ModerationReason = v.Status, v.Reason()
 	}
 	prepare(c)
 	created, err := s.store.CreateComment(ctx, c)
@@ -165,6 +168,10 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	// A retry subscribes again, which changes nothing (notify.go).
+	if err := s.subscribeReplies(ctx, c, form.notify); err != nil {
+		return err
+	}
 	// Only now, after the commit, is the comment acknowledged.
 	if token != "" {
 		s.setCookie(w, commenterCookie, token, 365*24*time.Hour)
@@ -183,7 +190,8 @@ func (s *Site) postComment(w http.ResponseWriter, r *http.Request) error {
 	if c.Status == qalam.Approved {
 		// This node drops its copy now; the change feed tells the others.
 		s.cache.invalidate(store.Change{ArticleID: a.ID})
-		http.Redirect(w, r, path+"#"+c.Anchor(), http.StatusSeeOther)
+		// ?comment= shows the part of a long discussion that holds it.
+		http.Redirect(w, r, path+"?comment="+strconv.FormatInt(c.ID, 10)+"#"+c.Anchor(), http.StatusSeeOther)
 		return nil
 	}
 	s.addHeld(w, r, c.ID)

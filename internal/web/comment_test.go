@@ -60,7 +60,7 @@ func TestComment_TrustedReturningCommenterIsPublishedAtOnce(t *testing.T) {
 	if second.Status != qalam.Approved {
 		t.Fatalf("returning commenter's comment is %s, want approved", second.Status)
 	}
-	if want := path + "#" + second.Anchor(); got.header.Get("Location") != want {
+	if want := path + "?comment=" + itoa(second.ID) + "#" + second.Anchor(); got.header.Get("Location") != want {
 		t.Errorf("Location = %q, want %q", got.header.Get("Location"), want)
 	}
 	// Published means everyone sees it, straight away (the cache was

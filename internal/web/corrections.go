@@ -27,7 +27,7 @@ func (s *Site) showCorrections(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		p := view.CorrectionsPage{Page: s.page(ctx)}
-		p.Title = "Corrections and updates"
+		p.Title = view.Message(p.Language(), "corrections_title")
 		p.Canonical = s.opts.BaseURL + "/corrections"
 		for _, e := range entries {
 			p.Entries = append(p.Entries, view.CorrectionEntry{Correction: e.Correction, ArticleSlug: e.ArticleSlug, ArticleHeadline: e.ArticleHeadline, ArticleLanguage: e.ArticleLanguage})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -23,16 +24,28 @@ var statusOf = map[qalam.Kind]int{
 	qalam.KindClosed:       http.StatusForbidden,
 }
 
-var headings = map[qalam.Kind]string{
-	qalam.KindNotFound:    "Page not found",
-	qalam.KindForbidden:   "Not allowed",
-	qalam.KindClosed:      "Discussion closed",
-	qalam.KindTooLarge:    "Too large",
-	qalam.KindTooMany:     "Slow down",
-	qalam.KindUnavailable: "Busy",
-	qalam.KindInvalid:     "Something is not right",
-	qalam.KindConflict:    "Conflict",
-}
+// headings are the error page's headings by kind (message keys), and
+// explanations the texts shown when the error's own message will not do:
+// a server fault's details are not the reader's business, and the errors'
+// own messages are written in English.
+var (
+	headings = map[qalam.Kind]string{
+		qalam.KindNotFound:     "error_not_found",
+		qalam.KindForbidden:    "error_forbidden",
+		qalam.KindUnauthorized: "error_unauthorized",
+		qalam.KindClosed:       "error_closed",
+		qalam.KindTooLarge:     "error_too_large",
+		qalam.KindTooMany:      "error_too_many",
+		qalam.KindUnavailable:  "error_unavailable",
+		qalam.KindInvalid:      "error_invalid",
+		qalam.KindConflict:     "error_conflict",
+	}
+	explanations = map[qalam.Kind]string{
+		qalam.KindNotFound:    "error_not_found_text",
+		qalam.KindInternal:    "error_internal_text",
+		qalam.KindUnavailable: "error_unavailable_text",
+	}
+)
 
 // handle adapts a handler that returns an error: the error's kind picks the
 // status and the error page, and only server faults are logged, once.
@@ -53,12 +66,14 @@ func (s *Site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	heading := headings[kind]
-	if heading == "" {
-		heading = "Something went wrong"
+	page := view.ErrorPage{Page: s.page(r.Context()), Status: status}
+	lang := page.Language()
+	page.Heading = view.Message(lang, cmp.Or(headings[kind], "error_internal"))
+	page.Message = qalam.MessageOf(err)
+	if lang != qalam.English || kind == qalam.KindInternal {
+		page.Message = view.Message(lang, cmp.Or(explanations[kind], "error_generic_text"))
 	}
-	page := view.ErrorPage{Page: s.page(r.Context()), Status: status, Heading: heading, Message: qalam.MessageOf(err)}
-	page.Title = heading
+	page.Title = page.Heading
 	page.NoIndex = true
 	if kind == qalam.KindTooMany {
 		w.Header().Set("Retry-After", "30")

@@ -14,12 +14,20 @@ import (
 	"github.com/qalamnews/qalam/internal/view"
 )
 
-// perPage is how many articles a listing shows.
+// perPage is how many articles a list shows.
 const perPage = 20
 
-// page returns the data every page shares, with the navigation.
+// The front page's sizes: the latest after the lead, and the headlines of
+// each section's block.
+const (
+	frontLatest     = 8
+	frontPerSection = 4
+)
+
+// page returns the data every page shares, with the navigation, in the
+// site's language.
 func (s *Site) page(ctx context.Context) view.Page {
-	return view.Page{SiteName: s.opts.SiteName, BaseURL: s.opts.BaseURL, Categories: s.navigation(ctx)}
+	return view.Page{SiteName: s.opts.SiteName, BaseURL: s.opts.BaseURL, Categories: s.navigation(ctx), Lang: s.language(ctx)}
 }
 
 // navigation lists the categories; an error here only costs the menu.
@@ -37,80 +45,129 @@ func (s *Site) navigation(ctx context.Context) []*qalam.Category {
 	return nav
 }
 
+// language is the language of the site's interface (a setting), English
+// when unset; an error here only costs the page its Urdu.
+func (s *Site) language(ctx context.Context) qalam.Language {
+	v, err := s.store.Setting(ctx, store.SettingLanguage)
+	if err != nil {
+		s.log.WarnContext(ctx, "site language unavailable", "err", err)
+		return qalam.English
+	}
+	if l := qalam.Language(v); l.Valid() {
+		return l
+	}
+	return qalam.English
+}
+
+// showHome serves the front page: the lead story, the latest and a block
+// per section. Its "before" pages continue the latest as a plain list.
 func (s *Site) showHome(w http.ResponseWriter, r *http.Request) error {
-	return s.serveListing(w, r, func(ctx context.Context, f store.ArticleFilter) (any, error) {
-		articles, older, err := s.findPublished(ctx, f, r.URL)
+	// An old WordPress address such as /?p=123 redirects (legacy.go).
+	if moved, err := s.legacyQuery(w, r); moved || err != nil {
+		return err
+	}
+	if r.URL.Query().Has("before") {
+		return s.serveList(w, r, func(ctx context.Context) (listSpec, error) {
+			return listSpec{page: view.ListPage{Page: s.page(ctx), Kind: "latest"}}, nil
+		})
+	}
+	return s.serveShared(w, r, "site/home", func(ctx context.Context) (any, error) {
+		fp, err := s.store.FrontPage(ctx, frontLatest, frontPerSection)
 		if err != nil {
 			return nil, err
 		}
-		p := view.HomePage{Page: s.page(ctx), Articles: articles, Older: older}
+		p := view.HomePage{Page: s.page(ctx), Lead: fp.Lead, Latest: fp.Latest}
+		for _, sec := range fp.Sections {
+			p.Sections = append(p.Sections, view.HomeSection{Category: sec.Category, Articles: sec.Articles})
+		}
+		if fp.Older != nil {
+			p.More = "/?" + cursorQuery(*fp.Older)
+		}
 		p.Canonical = s.opts.BaseURL + "/"
 		p.Description = s.opts.SiteName
+		s.describeListing(&p.Page, r, "", nil) // meta.go
 		return p, nil
-	}, "site/home")
+	})
 }
 
 func (s *Site) showAuthor(w http.ResponseWriter, r *http.Request) error {
-	return s.serveListing(w, r, func(ctx context.Context, f store.ArticleFilter) (any, error) {
+	return s.serveList(w, r, func(ctx context.Context) (listSpec, error) {
 		author, err := s.store.AuthorBySlug(ctx, r.PathValue("slug"))
 		if err != nil {
-			return nil, err
+			return listSpec{}, err
 		}
-		f.AuthorID = author.ID
-		return s.listPage(ctx, r, f, "author", author.Name, author)
-	}, "site/list")
+		p := view.ListPage{Page: s.page(ctx), Kind: "author", Heading: author.Name, Author: author}
+		if author.PhotoID != 0 {
+			// A photo that cannot be loaded costs the page its picture only.
+			if photo, err := s.store.Media(ctx, author.PhotoID); err == nil {
+				p.Photo = photo
+			}
+		}
+		p.Description = author.Bio
+		return listSpec{page: p, filter: store.ListFilter{AuthorID: author.ID}, feeds: r.URL.EscapedPath()}, nil
+	})
 }
 
 func (s *Site) showCategory(w http.ResponseWriter, r *http.Request) error {
-	return s.serveListing(w, r, func(ctx context.Context, f store.ArticleFilter) (any, error) {
+	return s.serveList(w, r, func(ctx context.Context) (listSpec, error) {
 		c, err := s.store.CategoryBySlug(ctx, r.PathValue("slug"))
 		if err != nil {
-			return nil, err
+			return listSpec{}, err
 		}
-		f.CategoryID = c.ID
-		return s.listPage(ctx, r, f, "category", c.Name, nil)
-	}, "site/list")
+		p := view.ListPage{Page: s.page(ctx), Kind: "category", Heading: c.Name}
+		return listSpec{page: p, filter: store.ListFilter{CategoryID: c.ID}, feeds: r.URL.EscapedPath()}, nil
+	})
 }
 
 func (s *Site) showTag(w http.ResponseWriter, r *http.Request) error {
-	return s.serveListing(w, r, func(ctx context.Context, f store.ArticleFilter) (any, error) {
+	return s.serveList(w, r, func(ctx context.Context) (listSpec, error) {
 		t, err := s.store.TagBySlug(ctx, r.PathValue("slug"))
 		if err != nil {
-			return nil, err
+			return listSpec{}, err
 		}
-		f.TagID = t.ID
-		return s.listPage(ctx, r, f, "tag", t.Name, nil)
-	}, "site/list")
+		p := view.ListPage{Page: s.page(ctx), Kind: "tag", Heading: t.Name}
+		return listSpec{page: p, filter: store.ListFilter{TagID: t.ID}, feeds: r.URL.EscapedPath()}, nil
+	})
 }
 
-func (s *Site) listPage(ctx context.Context, r *http.Request, f store.ArticleFilter, kind, heading string, author *qalam.Author) (view.ListPage, error) {
-	articles, older, err := s.findPublished(ctx, f, r.URL)
-	if err != nil {
-		return view.ListPage{}, err
-	}
-	p := view.ListPage{Page: s.page(ctx), Kind: kind, Heading: heading, Author: author, Articles: articles, Older: older}
-	if author != nil && author.PhotoID != 0 {
-		// A photo that cannot be loaded costs the page its picture only.
-		if photo, err := s.store.Media(ctx, author.PhotoID); err == nil {
-			p.Photo = photo
-		}
-	}
-	p.Title = heading
-	p.Canonical = s.opts.BaseURL + r.URL.EscapedPath()
-	if author != nil {
-		p.Description = author.Bio
-	}
-	return p, nil
+// listSpec is what a list page shows besides its articles: the page with
+// its heading, the filter choosing its articles, and the path of its own
+// feeds ("" for none).
+type listSpec struct {
+	page   view.ListPage
+	filter store.ListFilter
+	feeds  string
 }
 
-// serveListing serves a listing of articles, paged by the "before" cursor.
-func (s *Site) serveListing(w http.ResponseWriter, r *http.Request, build func(context.Context, store.ArticleFilter) (any, error), name string) error {
-	return s.serveShared(w, r, name, func(ctx context.Context) (any, error) {
-		f, err := parseCursor(r.URL.Query().Get("before"))
+// serveList serves a list: the articles its spec selects, after the
+// "before" cursor, with links to the pages on either side (keyset paging:
+// a page stays the same while new articles arrive).
+func (s *Site) serveList(w http.ResponseWriter, r *http.Request, build func(context.Context) (listSpec, error)) error {
+	return s.serveShared(w, r, "site/list", func(ctx context.Context) (any, error) {
+		after, err := parseCursor(r.URL.Query().Get("before"))
 		if err != nil {
 			return nil, err
 		}
-		return build(ctx, f)
+		spec, err := build(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, err := s.store.ListPublished(ctx, spec.filter, after, perPage)
+		if err != nil {
+			return nil, err
+		}
+		if !after.IsZero() && len(list.Articles) == 0 {
+			return nil, errNoSuchPage
+		}
+		p := spec.page
+		p.Articles, p.Pager = list.Articles, pagerFor(r.URL, list)
+		if p.Title == "" {
+			// The latest's later pages are the front page's, by title.
+			p.Title = p.Heading
+		}
+		p.Canonical = s.opts.BaseURL + r.URL.EscapedPath()
+		s.describeListing(&p.Page, r, spec.feeds, p.Photo) // meta.go
+		return p, nil
 	})
 }
 
@@ -139,45 +196,48 @@ func (s *Site) serveShared(w http.ResponseWriter, r *http.Request, name string, 
 	return nil
 }
 
-// findPublished returns a page of published articles and the link to the
-// next, older page (keyset paging: stable while new articles arrive).
-func (s *Site) findPublished(ctx context.Context, f store.ArticleFilter, u *url.URL) ([]*qalam.Article, string, error) {
-	published := qalam.Published
-	f.Status = &published
-	f.Limit = perPage
-	articles, total, err := s.store.FindArticles(ctx, f)
-	if err != nil {
-		return nil, "", err
+// errNoSuchPage answers a cursor that leads nowhere.
+var errNoSuchPage = qalam.Errorf(qalam.KindNotFound, "That page of the archive does not exist.")
+
+// pagerFor links the pages on either side of a list's page.
+func pagerFor(u *url.URL, l store.Listing) view.Pager {
+	var p view.Pager
+	path := u.EscapedPath()
+	if l.Older != nil {
+		p.Older = path + "?" + cursorQuery(*l.Older)
 	}
-	var older string
-	if len(articles) == perPage && total > perPage {
-		last := articles[len(articles)-1]
-		q := url.Values{"before": {strconv.FormatInt(last.PublishedAt.UnixMicro(), 10) + "-" + strconv.FormatInt(last.ID, 10)}}
-		older = u.EscapedPath() + "?" + q.Encode()
+	switch {
+	case l.Newer == nil:
+	case l.Newer.IsZero():
+		p.Newer = path
+	default:
+		p.Newer = path + "?" + cursorQuery(*l.Newer)
 	}
-	return articles, older, nil
+	return p
 }
 
-// parseCursor reads a "before" cursor: microseconds-ID of the last article
-// of the previous page.
-func parseCursor(v string) (store.ArticleFilter, error) {
-	var f store.ArticleFilter
+// cursorQuery is the query naming the page after c: before=micro-ID, the
+// publication time in microseconds and the article's ID.
+func cursorQuery(c store.Cursor) string {
+	return url.Values{"before": {strconv.FormatInt(c.Published.UnixMicro(), 10) + "-" + strconv.FormatInt(c.ID, 10)}}.Encode()
+}
+
+// parseCursor reads a "before" cursor written by cursorQuery; empty is the
+// top of the list.
+func parseCursor(v string) (store.Cursor, error) {
 	if v == "" {
-		return f, nil
+		return store.Cursor{}, nil
 	}
-	bad := qalam.Errorf(qalam.KindNotFound, "That page of the archive does not exist.")
 	micro, id, ok := strings.Cut(v, "-")
 	if !ok {
-		return f, bad
+		return store.Cursor{}, errNoSuchPage
 	}
 	us, err1 := strconv.ParseInt(micro, 10, 64)
 	n, err2 := strconv.ParseInt(id, 10, 64)
 	if err1 != nil || err2 != nil || n <= 0 {
-		return f, bad
+		return store.Cursor{}, errNoSuchPage
 	}
-	f.BeforePublished = time.UnixMicro(us).UTC()
-	f.BeforeID = n
-	return f, nil
+	return store.Cursor{Published: time.UnixMicro(us).UTC(), ID: n}, nil
 }
 
 func (s *Site) serveAsset(w http.ResponseWriter, r *http.Request) {

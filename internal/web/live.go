@@ -2,16 +2,17 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/qalamnews/qalam"
 	"github.com/qalamnews/qalam/internal/store"
-	"github.com/qalamnews/qalam/internal/view"
 )
 
 // Live discussion: an open article page follows its discussion through
@@ -25,37 +26,47 @@ const maxStreams = 5000
 // streamHeartbeat keeps proxies from closing an idle stream.
 const streamHeartbeat = 25 * time.Second
 
+// countsEvery is how often at most a stream sends recommendation counts:
+// on a busy page many recommendations make one event.
+const countsEvery = 2 * time.Second
+
 // liveHub wakes the streams of an article when its discussion changes.
 type liveHub struct {
 	mu      sync.Mutex
-	streams map[int64]map[chan struct{}]struct{} // by article ID
+	streams map[int64]map[*stream]struct{} // by article ID
 	count   int
 	closed  chan struct{} // closed when the site shuts down
 	once    sync.Once
 }
 
+// stream is one open event stream's wake-up calls: for the discussion,
+// and for recommendation counts.
+type stream struct {
+	wake, counts chan struct{}
+}
+
 func newLiveHub() *liveHub {
-	return &liveHub{streams: map[int64]map[chan struct{}]struct{}{}, closed: make(chan struct{})}
+	return &liveHub{streams: map[int64]map[*stream]struct{}{}, closed: make(chan struct{})}
 }
 
 // subscribe registers a stream for an article; ok is false when the node
 // has as many streams as it serves.
-func (h *liveHub) subscribe(articleID int64) (wake chan struct{}, cancel func(), ok bool) {
+func (h *liveHub) subscribe(articleID int64) (st *stream, cancel func(), ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.count >= maxStreams {
 		return nil, nil, false
 	}
-	wake = make(chan struct{}, 1)
+	st = &stream{wake: make(chan struct{}, 1), counts: make(chan struct{}, 1)}
 	if h.streams[articleID] == nil {
-		h.streams[articleID] = map[chan struct{}]struct{}{}
+		h.streams[articleID] = map[*stream]struct{}{}
 	}
-	h.streams[articleID][wake] = struct{}{}
+	h.streams[articleID][st] = struct{}{}
 	h.count++
-	return wake, func() {
+	return st, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		delete(h.streams[articleID], wake)
+		delete(h.streams[articleID], st)
 		if len(h.streams[articleID]) == 0 {
 			delete(h.streams, articleID)
 		}
@@ -65,16 +76,25 @@ func (h *liveHub) subscribe(articleID int64) (wake chan struct{}, cancel func(),
 
 // notify wakes the streams of the changed article, or all of them (0).
 func (h *liveHub) notify(articleID int64) {
+	h.wakeAll(articleID, func(st *stream) chan struct{} { return st.wake })
+}
+
+// notifyCounts wakes the streams of an article whose counts changed.
+func (h *liveHub) notifyCounts(articleID int64) {
+	h.wakeAll(articleID, func(st *stream) chan struct{} { return st.counts })
+}
+
+func (h *liveHub) wakeAll(articleID int64, ch func(*stream) chan struct{}) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for id, set := range h.streams {
 		if articleID != 0 && id != articleID {
 			continue
 		}
-		for wake := range set {
+		for st := range set {
 			select {
-			case wake <- struct{}{}:
-			default: // already woken; one look at the database serves both
+			case ch(st) <- struct{}{}:
+			default: // already woken; one look serves both
 			}
 		}
 	}
@@ -87,7 +107,9 @@ func (h *liveHub) close() { h.once.Do(func() { close(h.closed) }) }
 // server down, which otherwise waits for them.
 func (s *Site) CloseStreams() { s.live.close() }
 
-// liveEvent is one comment added to the discussion.
+// liveEvent is one comment added to the discussion (or changed: the page
+// replaces what it shows). Parent is the comment it is shown under, 0 at
+// the top level.
 type liveEvent struct {
 	ID     int64  `json:"id"`
 	Parent int64  `json:"parent"`
@@ -95,9 +117,13 @@ type liveEvent struct {
 }
 
 // followDiscussion streams an article's discussion: "comment" events for
-// comments approved since the page was rendered (after=the newest comment
-// ID it showed, or the browser's Last-Event-ID), "gone" events for comments
-// no longer public, and "count" events with the number of comments.
+// comments approved (or edited) since the page was rendered (after=the
+// newest comment ID of the discussion it was cut from, or the browser's
+// Last-Event-ID), "gone" events for comments no longer public, "count"
+// events with the number of comments, and "counts" events with changed
+// recommendation counts, at most every countsEvery. The page decides where
+// a comment goes, and whether it shows it at all (a reply to a comment in
+// a part it has not loaded).
 func (s *Site) followDiscussion(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	e, err := s.articleEntry(ctx, r.PathValue("slug"))
@@ -109,7 +135,12 @@ func (s *Site) followDiscussion(w http.ResponseWriter, r *http.Request) error {
 	if q, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64); err == nil && q > after {
 		after = q
 	}
-	wake, cancel, ok := s.live.subscribe(articleID)
+	counts, err := s.counts.get(ctx, articleID)
+	if err != nil {
+		return err
+	}
+	countsAt := counts.position()
+	st, cancel, ok := s.live.subscribe(articleID)
 	if !ok {
 		return qalam.Errorf(qalam.KindUnavailable, "Live updates are busy; reload the page to see new comments.")
 	}
@@ -122,13 +153,6 @@ func (s *Site) followDiscussion(w http.ResponseWriter, r *http.Request) error {
 	h.Set("X-Accel-Buffering", "no") // nginx: pass events through at once
 	w.WriteHeader(http.StatusOK)
 
-	// The comments this page shows: those up to "after" that are public.
-	shown := map[int64]bool{}
-	for id := range e.names {
-		if id <= after {
-			shown[id] = true
-		}
-	}
 	send := func(write func(*bytes.Buffer) error) error {
 		// The server's write timeout suits pages, not streams: extend it
 		// for each write instead.
@@ -139,23 +163,74 @@ func (s *Site) followDiscussion(w http.ResponseWriter, r *http.Request) error {
 		if err := write(&buf); err != nil {
 			return err
 		}
+		if buf.Len() == 0 {
+			return nil
+		}
 		if _, err := w.Write(buf.Bytes()); err != nil {
 			return err
 		}
 		return rc.Flush()
 	}
+	// prev is the load of the discussion the page is up to date with; at
+	// first, the page shows what it was rendered with: comments up to after.
+	var prev *articleEntry
 	update := func() error {
 		e, err := s.articleEntry(ctx, r.PathValue("slug"))
 		if err != nil {
 			return err
 		}
-		return send(func(buf *bytes.Buffer) error { return s.writeDiscussionEvents(buf, e, shown) })
+		var events []byte
+		switch {
+		case prev == nil:
+			events, err = s.eventsAfter(e, after)
+		case prev != e:
+			events, err = s.eventsSince(prev, e)
+		}
+		if err != nil {
+			return err
+		}
+		prev = e
+		return send(func(buf *bytes.Buffer) error {
+			buf.Write(events)
+			fmt.Fprintf(buf, "event: count\ndata: %d\n\n", len(e.names))
+			return nil
+		})
+	}
+	sendCounts := func() error {
+		now, err := s.counts.get(ctx, articleID)
+		if err != nil {
+			return err
+		}
+		var changed map[int64]int
+		if now != counts { // the node forgot the counts meanwhile: send them all
+			counts = now
+			changed, countsAt = now.since(0)
+		} else {
+			changed, countsAt = now.since(countsAt)
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		data := make(map[string]int, len(changed))
+		for id, n := range changed {
+			data[strconv.FormatInt(id, 10)] = n
+		}
+		body, err := json.Marshal(data)
+		if err != nil {
+			return err
+		}
+		return send(func(buf *bytes.Buffer) error {
+			fmt.Fprintf(buf, "event: counts\ndata: %s\n\n", body)
+			return nil
+		})
 	}
 	if err := update(); err != nil {
 		return nil // the response has begun: a failed stream just ends
 	}
 	ticker := time.NewTicker(streamHeartbeat)
 	defer ticker.Stop()
+	var countsDue <-chan time.Time // set while counts wait for their turn
+	var countsSent time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -166,50 +241,107 @@ func (s *Site) followDiscussion(w http.ResponseWriter, r *http.Request) error {
 			if send(func(buf *bytes.Buffer) error { _, err := buf.WriteString(": ping\n\n"); return err }) != nil {
 				return nil
 			}
-		case <-wake:
+		case <-st.wake:
 			if update() != nil {
+				return nil
+			}
+		case <-st.counts:
+			if countsDue == nil {
+				countsDue = time.After(max(countsEvery-time.Since(countsSent), 0))
+			}
+		case <-countsDue:
+			countsDue, countsSent = nil, time.Now()
+			if sendCounts() != nil {
 				return nil
 			}
 		}
 	}
 }
 
-// writeDiscussionEvents writes the events that bring a page showing the
-// comments in shown up to date with e, and updates shown.
-func (s *Site) writeDiscussionEvents(buf *bytes.Buffer, e *articleEntry, shown map[int64]bool) error {
-	for id := range shown {
-		if _, ok := e.names[id]; !ok {
-			delete(shown, id)
-			fmt.Fprintf(buf, "event: gone\ndata: %d\n\n", id)
+// eventsAfter is the events that bring a page rendered with the comments
+// up to after to e: every comment above after.
+func (s *Site) eventsAfter(e *articleEntry, after int64) ([]byte, error) {
+	i, _ := slices.BinarySearchFunc(e.comments, after+1, func(c *qalam.Comment, id int64) int { return cmp.Compare(c.ID, id) })
+	var buf bytes.Buffer
+	for _, c := range e.comments[i:] {
+		if err := s.writeCommentEvent(&buf, e, c); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+// eventsSince is the events that bring a page up to date with prev up to
+// date with e: comments gone, new and edited. Every stream of the article
+// makes the same step, so it is computed once and kept in e.
+func (s *Site) eventsSince(prev, e *articleEntry) ([]byte, error) {
+	e.mu.Lock()
+	events, ok := e.diffs[prev.seq]
+	e.mu.Unlock()
+	if ok {
+		return events, nil
+	}
+	var buf bytes.Buffer
+	before := make(map[int64]*qalam.Comment, len(prev.comments))
+	for _, c := range prev.comments {
+		before[c.ID] = c
+		if _, ok := e.names[c.ID]; !ok {
+			fmt.Fprintf(&buf, "event: gone\ndata: %d\n\n", c.ID)
 		}
 	}
 	for _, c := range e.comments {
-		if shown[c.ID] {
+		if old, ok := before[c.ID]; ok && old.EditedAt.Equal(c.EditedAt) {
 			continue
 		}
-		html, err := s.renderOne(e.article, c)
-		if err != nil {
-			return err
+		if err := s.writeCommentEvent(&buf, e, c); err != nil {
+			return nil, err
 		}
-		data, err := json.Marshal(liveEvent{ID: c.ID, Parent: c.ParentID, HTML: string(html)})
-		if err != nil {
-			return err
-		}
-		shown[c.ID] = true
-		fmt.Fprintf(buf, "id: %d\nevent: comment\ndata: %s\n\n", c.ID, data)
 	}
-	fmt.Fprintf(buf, "event: count\ndata: %d\n\n", len(e.names))
+	events = buf.Bytes()
+	e.mu.Lock()
+	if e.diffs == nil {
+		e.diffs = map[uint64][]byte{}
+	}
+	e.diffs[prev.seq] = events
+	e.mu.Unlock()
+	s.cache.grow(e, len(events))
+	return events, nil
+}
+
+// writeCommentEvent writes a "comment" event for c, rendered once per entry.
+func (s *Site) writeCommentEvent(buf *bytes.Buffer, e *articleEntry, c *qalam.Comment) error {
+	e.mu.Lock()
+	data, ok := e.live[c.ID]
+	e.mu.Unlock()
+	if !ok {
+		html, err := s.renderOne(e, c)
+		if err != nil {
+			return err
+		}
+		if data, err = json.Marshal(liveEvent{ID: c.ID, Parent: e.thread.Under(c.ID), HTML: string(html)}); err != nil {
+			return err
+		}
+		e.mu.Lock()
+		if e.live == nil {
+			e.live = map[int64][]byte{}
+		}
+		e.live[c.ID] = data
+		e.mu.Unlock()
+	}
+	fmt.Fprintf(buf, "id: %d\nevent: comment\ndata: %s\n\n", c.ID, data)
 	return nil
 }
 
 // renderOne renders one comment, without its replies, as the thread
-// partial does (a one-item list the script takes the item from).
-func (s *Site) renderOne(a *qalam.Article, c *qalam.Comment) ([]byte, error) {
+// partial does (a list item the script takes), at its depth in the thread
+// and with no count (a new comment has none; the counts events follow).
+func (s *Site) renderOne(e *articleEntry, c *qalam.Comment) ([]byte, error) {
 	one := *c
 	one.Replies = nil
 	var buf bytes.Buffer
-	t := view.Thread{Comments: []*qalam.Comment{&one}, Lang: a.Language, ArticlePath: view.ArticlePath(a.Slug), Closed: a.CommentsClosed}
-	if err := s.view.ExecutePartial(&buf, "thread", t); err != nil {
+	t := s.threadSettings(e.article)
+	t.Marker = ""
+	if err := s.view.ExecutePartial(&buf, "thread-item", t.Item(&one)); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/moderation"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/view"
 )
@@ -40,6 +41,13 @@ type Store interface {
 	EditOwnComment(ctx context.Context, id, commenterID int64, body, bodyHTML string, window time.Duration) (*qalam.Comment, error)
 	DeleteOwnComment(ctx context.Context, id, commenterID int64, window time.Duration) error
 	ReportComment(ctx context.Context, r *store.CommentReport, holdAt int) (held bool, err error)
+	archiveStore   // the front page, lists, the archive, translations (archive.go)
+	recommendStore // recommendations (recommend.go)
+	machineStore   // feeds and sitemaps (feeds.go)
+	readerStore    // reply subscriptions, unsubscribing, readers' data (privacy.go)
+	screenStore    // discussion policies, word lists, bans, commenters' records (screen.go)
+	legacyStore    // old WordPress addresses (legacy.go)
+	searchStore    // full-text search (search.go)
 }
 
 // Options configure the site.
@@ -58,6 +66,16 @@ type Options struct {
 	SecureCookies bool
 	Log           *slog.Logger
 	Now           func() time.Time
+
+	// Mail says the site can send email (package jobs sends what the
+	// outbox holds): reply notifications and readers' data requests are
+	// offered only then. WakeMail, if set, is called when a request has
+	// queued a message, so this node's mail worker sends it at once.
+	Mail     bool
+	WakeMail func()
+	// Classifier is the spam classifier new comments are screened with
+	// (a *moderation.Model, or a store-backed model); nil for none.
+	Classifier moderation.Classifier
 }
 
 // Site serves the public pages.
@@ -72,6 +90,10 @@ type Site struct {
 	addrs *clientaddr.Hasher
 	live  *liveHub
 	loads singleflight.Group // concurrent loads of one article page
+	docs  docStamps          // when each feed and sitemap last changed (feeds.go)
+
+	// Parts, counts and holes of long discussions (thread.go).
+	discussionState
 }
 
 // New builds the public site over a store and a template engine.
@@ -85,6 +107,7 @@ func New(st Store, engine *view.Engine, opts Options) *Site {
 	}
 	s.cache = newPageCache()
 	s.live = newLiveHub()
+	s.initDiscussion()
 	s.keys = deriveKeys(opts.Secret)
 	s.addrs = clientaddr.NewHasher(opts.Secret, opts.AddressKeyRotation)
 	return s
@@ -93,6 +116,9 @@ func New(st Store, engine *view.Engine, opts Options) *Site {
 // Invalidate drops what a committed change made stale. Wire it to
 // store.WatchChanges so every node's writes reach every node's cache.
 func (s *Site) Invalidate(c store.Change) {
+	if s.invalidateCounts(c) {
+		return // only counts changed: the pages stand
+	}
 	s.cache.invalidate(c)
 	s.wakeStreams(c)
 }
@@ -101,6 +127,7 @@ func (s *Site) Invalidate(c store.Change) {
 // off while it is not, so a node never serves a page it cannot invalidate.
 func (s *Site) SetCacheLive(live bool) {
 	s.cache.setLive(live)
+	s.counts.setLive(live)
 	s.live.notify(0) // changes may have been missed: streams look again
 }
 

@@ -1,6 +1,7 @@
 // Keyboard shortcuts for the moderation queue (templates/admin/comments.html):
-// j/k move between comments, a approves, s marks as spam, r removes, x
-// toggles the selection. Every action is an ordinary form button, so the
+// j/k move between comments, a approves, s marks as spam, r removes, b
+// bans the commenter (the row's reason box must say why), x toggles the
+// selection. Every action is an ordinary form button, so the
 // page works the same without this file.
 (function () {
   "use strict";
@@ -65,6 +66,17 @@
           }
         }
         break;
+      case "b":
+        // A ban says why: an empty reason box is focused first, and the
+        // next b (once typed in and left) bans.
+        if (row) {
+          var reason = row.querySelector('input[name="reason"]');
+          if (reason && reason.value.trim() === "") {
+            reason.focus();
+            break;
+          }
+        }
+      /* falls through */
       case "a":
       case "s":
       case "r":
