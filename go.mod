@@ -22,6 +22,8 @@ require (
 	rsc.io/qr v0.2.0
 )
 
+require golang.org/x/time v0.16.0 // indirect
+
 require (
 	github.com/aymerick/douceur v0.2.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect

@@ -84,7 +84,10 @@ func (*sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, 
 	}
 	// Pragmas in the DSN apply to every connection the pool opens.
 	// synchronous=FULL: an acknowledged comment survives a power cut.
-	common := path + sep + "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)"
+	// temp_store=MEMORY: large transactions (imports) keep their statement
+	// journals in memory instead of spilling to files in /var/tmp, which
+	// halved a WordPress import's time.
+	common := path + sep + "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=temp_store(2)"
 	writer, err := sql.Open("sqlite", common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
 		return nil, nil, err

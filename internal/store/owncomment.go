@@ -68,14 +68,31 @@ func (s *Store) OwnComments(ctx context.Context, articleID, commenterID int64, w
 	return list, nil
 }
 
+// OwnEdit is a reader's new text for their comment, with what screening
+// the new text decided.
+type OwnEdit struct {
+	Body, BodyHTML string // normalised and validated by the caller
+	// Status is screening's verdict on the new text. It only ever makes
+	// the comment stricter: an approved comment edited into something the
+	// rules hold goes back to the queue (or to spam), but no edit
+	// publishes a held comment. Empty means approved.
+	Status qalam.CommentStatus
+	Reason string // why screening held it, recorded as at posting
+}
+
+// strictness orders the statuses an edit may move a comment between.
+var strictness = map[qalam.CommentStatus]int{qalam.Approved: 0, qalam.Pending: 1, qalam.Spam: 2}
+
 // EditOwnComment replaces the text of comment id, which commenterID posted
-// less than window ago, with body and its rendering bodyHTML, and marks it
-// edited. The comment keeps its moderation status. The caller has
-// normalised and validated body. A comment that belongs to another
+// less than window ago, with the edit's text, and marks it edited. The
+// comment keeps its moderation status unless the edit's screening is
+// stricter (see OwnEdit), in which case the new status and reason are
+// stored and audited as screening's. A comment that belongs to another
 // commenter is forbidden; one past the window, or on an article whose
 // discussion has closed, is closed; one a moderator has removed is not
 // found.
-func (s *Store) EditOwnComment(ctx context.Context, id, commenterID int64, body, bodyHTML string, window time.Duration) (*qalam.Comment, error) {
+func (s *Store) EditOwnComment(ctx context.Context, id, commenterID int64, edit OwnEdit, window time.Duration) (*qalam.Comment, error) {
+	body, bodyHTML := edit.Body, edit.BodyHTML
 	var c *qalam.Comment
 	err := s.write(ctx, func(tx *writeTx) error {
 		var err error
@@ -85,17 +102,35 @@ func (s *Store) EditOwnComment(ctx context.Context, id, commenterID int64, body,
 		if err := s.checkDiscussion(ctx, tx, c.ArticleID); err != nil {
 			return err
 		}
+		status, reason := c.Status, c.ModerationReason
+		verdict := edit.Status
+		if verdict == "" {
+			verdict = qalam.Approved
+		}
+		held := strictness[verdict] > strictness[c.Status]
+		if held {
+			status, reason = verdict, truncateRunes(edit.Reason, maxAuditText)
+		}
 		// The status condition catches a moderator deciding meanwhile.
-		res, err := tx.ExecContext(ctx, `UPDATE comments SET body = $1, body_html = $2, edited_at = $3, updated_at = $3
-			WHERE id = $4 AND status = $5`,
-			body, bodyHTML, s.d.ts(tx.now), id, c.Status)
+		res, err := tx.ExecContext(ctx, `UPDATE comments SET body = $1, body_html = $2, edited_at = $3, updated_at = $3,
+			status = $4, moderation_reason = $5
+			WHERE id = $6 AND status = $7`,
+			body, bodyHTML, s.d.ts(tx.now), status, reason, id, c.Status)
 		if err != nil {
 			return translate(err, "comment", "")
 		}
 		if err := oneRow(res); err != nil {
 			return err
 		}
+		if held {
+			err := s.addAudit(ctx, tx, &AuditEntry{Action: ActionScreened, TargetType: "comment", TargetID: id,
+				Reason: "edited: " + reason, Detail: string(c.Status) + " → " + string(status)})
+			if err != nil {
+				return err
+			}
+		}
 		c.Body, c.BodyHTML, c.EditedAt, c.UpdatedAt = body, bodyHTML, tx.now, tx.now
+		c.Status, c.ModerationReason = status, reason
 		tx.changed(Change{ArticleID: c.ArticleID})
 		return nil
 	})

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func TestStore_EditOwnComment(t *testing.T) {
 				t.Fatalf("new comment EditedAt = %v, want zero", c.EditedAt)
 			}
 			clock.Advance(ownWindow - time.Second)
-			got, err := st.EditOwnComment(ctx, c.ID, me.ID, "Second thoughts.", "<p>Second thoughts.</p>", ownWindow)
+			got, err := st.EditOwnComment(ctx, c.ID, me.ID, store.OwnEdit{Body: "Second thoughts.", BodyHTML: "<p>Second thoughts.</p>"}, ownWindow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +56,7 @@ func TestStore_EditOwnComment(t *testing.T) {
 		})
 		t.Run("a held comment stays held", func(t *testing.T) {
 			c := ownCommentOf(t, st, a, me, qalam.Pending)
-			got, err := st.EditOwnComment(ctx, c.ID, me.ID, "Edited.", "<p>Edited.</p>", ownWindow)
+			got, err := st.EditOwnComment(ctx, c.ID, me.ID, store.OwnEdit{Body: "Edited.", BodyHTML: "<p>Edited.</p>"}, ownWindow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,10 +64,48 @@ func TestStore_EditOwnComment(t *testing.T) {
 				t.Errorf("status = %s, want pending", got.Status)
 			}
 		})
+		t.Run("screening can hold an approved comment again, with its reason audited", func(t *testing.T) {
+			c := ownCommentOf(t, st, a, me, qalam.Approved)
+			edit := store.OwnEdit{Body: "Buy zorbix now.", BodyHTML: "<p>Buy zorbix now.</p>", Status: qalam.Spam, Reason: "rejected word zorbix"}
+			got, err := st.EditOwnComment(ctx, c.ID, me.ID, edit, ownWindow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := st.Comment(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != qalam.Spam || stored.Status != qalam.Spam || stored.ModerationReason != "rejected word zorbix" {
+				t.Errorf("returned %s, stored %s (%q), want spam with the reason", got.Status, stored.Status, stored.ModerationReason)
+			}
+			all, _, err := st.FindAudit(ctx, store.AuditFilter{TargetType: "comment", Action: store.ActionScreened, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var entries []*store.AuditEntry
+			for _, e := range all {
+				if e.TargetID == c.ID {
+					entries = append(entries, e)
+				}
+			}
+			if len(entries) != 1 || entries[0].Action != store.ActionScreened || !strings.Contains(entries[0].Reason, "zorbix") {
+				t.Errorf("audit = %+v, want one screening entry naming the word", entries)
+			}
+		})
+		t.Run("no edit publishes a held comment", func(t *testing.T) {
+			c := ownCommentOf(t, st, a, me, qalam.Pending)
+			got, err := st.EditOwnComment(ctx, c.ID, me.ID, store.OwnEdit{Body: "Harmless.", BodyHTML: "<p>Harmless.</p>", Status: qalam.Approved}, ownWindow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != qalam.Pending {
+				t.Errorf("status = %s, want still pending", got.Status)
+			}
+		})
 		t.Run("forbidden to another commenter or none", func(t *testing.T) {
 			c := ownCommentOf(t, st, a, me, qalam.Approved)
 			for _, id := range []int64{other.ID, 0} {
-				_, err := st.EditOwnComment(ctx, c.ID, id, "Hijacked.", "<p>Hijacked.</p>", ownWindow)
+				_, err := st.EditOwnComment(ctx, c.ID, id, store.OwnEdit{Body: "Hijacked.", BodyHTML: "<p>Hijacked.</p>"}, ownWindow)
 				wantKind(t, err, qalam.KindForbidden)
 				if err := st.DeleteOwnComment(ctx, c.ID, id, ownWindow); qalam.KindOf(err) != qalam.KindForbidden {
 					t.Fatalf("DeleteOwnComment by %d = %v, want forbidden", id, err)
@@ -80,7 +119,7 @@ func TestStore_EditOwnComment(t *testing.T) {
 		t.Run("closed once the window has passed", func(t *testing.T) {
 			c := ownCommentOf(t, st, a, me, qalam.Approved)
 			clock.Advance(ownWindow)
-			_, err := st.EditOwnComment(ctx, c.ID, me.ID, "Too late.", "<p>Too late.</p>", ownWindow)
+			_, err := st.EditOwnComment(ctx, c.ID, me.ID, store.OwnEdit{Body: "Too late.", BodyHTML: "<p>Too late.</p>"}, ownWindow)
 			wantKind(t, err, qalam.KindClosed)
 			if got := qalam.MessageOf(err); got != "Comments can be changed for 15 minutes after posting." {
 				t.Errorf("message = %q", got)
@@ -96,9 +135,9 @@ func TestStore_EditOwnComment(t *testing.T) {
 			if _, err := st.SetCommentStatus(ctx, c.ID, qalam.Spam); err != nil {
 				t.Fatal(err)
 			}
-			_, err := st.EditOwnComment(ctx, c.ID, me.ID, "Edited.", "<p>Edited.</p>", ownWindow)
+			_, err := st.EditOwnComment(ctx, c.ID, me.ID, store.OwnEdit{Body: "Edited.", BodyHTML: "<p>Edited.</p>"}, ownWindow)
 			wantKind(t, err, qalam.KindNotFound)
-			_, err = st.EditOwnComment(ctx, c.ID+1000, me.ID, "Edited.", "<p>Edited.</p>", ownWindow)
+			_, err = st.EditOwnComment(ctx, c.ID+1000, me.ID, store.OwnEdit{Body: "Edited.", BodyHTML: "<p>Edited.</p>"}, ownWindow)
 			wantKind(t, err, qalam.KindNotFound)
 		})
 		t.Run("closed when the discussion has closed", func(t *testing.T) {
@@ -107,7 +146,7 @@ func TestStore_EditOwnComment(t *testing.T) {
 			if _, err := st.UpdateArticle(ctx, b.ID, store.ArticleUpdate{CommentsClosed: ptr(true)}); err != nil {
 				t.Fatal(err)
 			}
-			_, err := st.EditOwnComment(ctx, c.ID, me.ID, "Edited.", "<p>Edited.</p>", ownWindow)
+			_, err := st.EditOwnComment(ctx, c.ID, me.ID, store.OwnEdit{Body: "Edited.", BodyHTML: "<p>Edited.</p>"}, ownWindow)
 			wantKind(t, err, qalam.KindClosed)
 			if err := st.DeleteOwnComment(ctx, c.ID, me.ID, ownWindow); err != nil {
 				t.Errorf("DeleteOwnComment on a closed discussion = %v, want nil", err)
@@ -205,10 +244,10 @@ func TestStore_OwnCommentChanges(t *testing.T) {
 		me := storetest.Commenter(t, st)
 		c := ownCommentOf(t, st, a, me, qalam.Approved)
 		r := watch(t, st)
-		if _, err := st.EditOwnComment(ctx, c.ID, me.ID, "Edited.", "<p>Edited.</p>", ownWindow); err != nil {
+		if _, err := st.EditOwnComment(ctx, c.ID, me.ID, store.OwnEdit{Body: "Edited.", BodyHTML: "<p>Edited.</p>"}, ownWindow); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.EditOwnComment(ctx, c.ID, 0, "Refused.", "<p>Refused.</p>", ownWindow); err == nil {
+		if _, err := st.EditOwnComment(ctx, c.ID, 0, store.OwnEdit{Body: "Refused.", BodyHTML: "<p>Refused.</p>"}, ownWindow); err == nil {
 			t.Fatal("refused edit succeeded")
 		}
 		if err := st.DeleteOwnComment(ctx, c.ID, me.ID, ownWindow); err != nil {

@@ -33,18 +33,28 @@ const editsPerMinute = 10
 // ownCommenterID is the commenter whose token this browser holds, or 0.
 // Unlike posting, it never creates one.
 func (s *Site) ownCommenterID(ctx context.Context, r *http.Request) (int64, error) {
-	ck, err := r.Cookie(commenterCookie)
-	if err != nil || ck.Value == "" || len(ck.Value) > 128 {
-		return 0, nil
-	}
-	c, err := s.store.CommenterByToken(ctx, tokenHash(ck.Value))
-	if isNotFound(err) {
-		return 0, nil
-	}
-	if err != nil {
+	c, err := s.ownCommenter(ctx, r)
+	if c == nil || err != nil {
 		return 0, err
 	}
 	return c.ID, nil
+}
+
+// ownCommenter is the browser's commenter identity, or nil when it has
+// none.
+func (s *Site) ownCommenter(ctx context.Context, r *http.Request) (*qalam.Commenter, error) {
+	ck, err := r.Cookie(commenterCookie)
+	if err != nil || ck.Value == "" || len(ck.Value) > 128 {
+		return nil, nil
+	}
+	c, err := s.store.CommenterByToken(ctx, tokenHash(ck.Value))
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // errNotOwner is the refusal a browser gets for a comment it did not post.
@@ -154,7 +164,17 @@ func (s *Site) editOwnComment(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return tooFast()
 	}
-	if _, err := s.store.EditOwnComment(ctx, c.ID, commenterID, edited.Body, markup.Comment(edited.Body), ownCommentWindow); err != nil {
+	// The new text is screened as a new comment's is, so an approved
+	// comment cannot be edited into spam or abuse that stays published.
+	edited.ArticleID, edited.CommenterID, edited.IPHash = c.ArticleID, commenterID, s.ClientKey(r)
+	commenter, err := s.ownCommenter(ctx, r)
+	if err != nil {
+		return err
+	}
+	verdict := s.screen(ctx, e, edited, commenter, false)
+	edit := store.OwnEdit{Body: edited.Body, BodyHTML: markup.Comment(edited.Body), Status: verdict.Status, Reason: verdict.Reason()}
+	stored, err := s.store.EditOwnComment(ctx, c.ID, commenterID, edit, ownCommentWindow)
+	if err != nil {
 		if qe, ok := errors.AsType[*qalam.Error](err); ok && qe.Kind == qalam.KindInvalid && len(qe.Fields) > 0 {
 			return s.rejectEdit(w, r, e, c, typed, qe.Fields)
 		}
@@ -162,6 +182,12 @@ func (s *Site) editOwnComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	// This node drops its copy now; the change feed tells the others.
 	s.Invalidate(store.Change{ArticleID: e.article.ID})
+	if stored.Status != qalam.Approved {
+		// Held again, as a new comment would be: shown to its author alone.
+		s.addHeld(w, r, c.ID)
+		http.Redirect(w, r, path+"?held="+strconv.FormatInt(c.ID, 10)+"#"+c.Anchor(), http.StatusSeeOther)
+		return nil
+	}
 	http.Redirect(w, r, path+"#"+c.Anchor(), http.StatusSeeOther)
 	return nil
 }

@@ -378,3 +378,30 @@ func TestOwnComment_RefusedAfterTheWindow(t *testing.T) {
 		t.Errorf("stored %+v, want it unchanged", after)
 	}
 }
+
+func TestOwnComment_EditIsScreenedLikeANewComment(t *testing.T) {
+	f := newFixture(t)
+	path := view.ArticlePath(f.article.Slug)
+	author := f.newReader()
+	c := postOwn(t, f, author, f.article, "The ferry leaves at nine.", true)
+	must(t, f.st.SetWordLists(context.Background(), nil, []string{"zorbix"}, 0, ""))
+
+	// Spelled with a lookalike letter, as an evasion would be.
+	got := author.post(editPath(f.article, c), url.Values{"comment": {"Cheap zоrbix pills here."}})
+	if got.status != http.StatusSeeOther {
+		t.Fatalf("saving: status = %d, want 303; body:\n%s", got.status, got.body)
+	}
+	if loc := got.header.Get("Location"); !strings.Contains(loc, "held=") {
+		t.Errorf("Location = %q, want the held notice, as for a new held comment", loc)
+	}
+	stored := storedComment(t, f, c.ID)
+	if stored.Status != qalam.Spam || !strings.Contains(stored.ModerationReason, "zorbix") {
+		t.Errorf("stored status %s, reason %q; want spam naming the word", stored.Status, stored.ModerationReason)
+	}
+	if stored.Body != "Cheap zоrbix pills here." {
+		t.Errorf("stored body %q, want the text exactly as typed", stored.Body)
+	}
+	if n := find(f.newReader().get(path).doc, byID(c.Anchor())); n != nil {
+		t.Error("the edited spam is still published to other readers")
+	}
+}

@@ -218,6 +218,7 @@ func (s *Site) showRobots(w http.ResponseWriter, r *http.Request) error {
 			"Allow: /\n" +
 			"Disallow: /admin/\n" +
 			"Disallow: /preview/\n" +
+			"Disallow: /search\n" +
 			"\n" +
 			"Sitemap: " + s.absolute("/sitemap.xml") + "\n" +
 			"Sitemap: " + s.absolute("/sitemaps/news.xml") + "\n"

@@ -208,7 +208,7 @@ func TestSitemaps(t *testing.T) {
 
 	t.Run("robots.txt allows all but the newsroom and previews, and names the sitemaps", func(t *testing.T) {
 		got := string(m.getOK("/robots.txt", "text/plain; charset=utf-8").body)
-		want := "User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /preview/\n\nSitemap: " + machineBase + "/sitemap.xml\nSitemap: " + machineBase + "/sitemaps/news.xml\n"
+		want := "User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /preview/\nDisallow: /search\n\nSitemap: " + machineBase + "/sitemap.xml\nSitemap: " + machineBase + "/sitemaps/news.xml\n"
 		if got != want {
 			t.Errorf("robots.txt =\n%s\nwant\n%s", got, want)
 		}

@@ -38,7 +38,7 @@ type Store interface {
 	RecentComments(ctx context.Context, articleID int64, email, ipHash string, since time.Time) ([]*qalam.Comment, error)
 	OwnComment(ctx context.Context, id, commenterID int64, window time.Duration) (*qalam.Comment, error)
 	OwnComments(ctx context.Context, articleID, commenterID int64, window time.Duration) ([]*qalam.Comment, error)
-	EditOwnComment(ctx context.Context, id, commenterID int64, body, bodyHTML string, window time.Duration) (*qalam.Comment, error)
+	EditOwnComment(ctx context.Context, id, commenterID int64, edit store.OwnEdit, window time.Duration) (*qalam.Comment, error)
 	DeleteOwnComment(ctx context.Context, id, commenterID int64, window time.Duration) error
 	ReportComment(ctx context.Context, r *store.CommentReport, holdAt int) (held bool, err error)
 	archiveStore   // the front page, lists, the archive, translations (archive.go)
@@ -88,9 +88,11 @@ type Site struct {
 	cache *pageCache
 	keys  keys
 	addrs *clientaddr.Hasher
-	live  *liveHub
-	loads singleflight.Group // concurrent loads of one article page
-	docs  docStamps          // when each feed and sitemap last changed (feeds.go)
+	// searches limits searches per address on this node.
+	searches *nodeLimiter
+	live     *liveHub
+	loads    singleflight.Group // concurrent loads of one article page
+	docs     docStamps          // when each feed and sitemap last changed (feeds.go)
 
 	// Parts, counts and holes of long discussions (thread.go).
 	discussionState
@@ -110,6 +112,7 @@ func New(st Store, engine *view.Engine, opts Options) *Site {
 	s.initDiscussion()
 	s.keys = deriveKeys(opts.Secret)
 	s.addrs = clientaddr.NewHasher(opts.Secret, opts.AddressKeyRotation)
+	s.searches = newNodeLimiter(searchPerMinute, 100_000)
 	return s
 }
 
