@@ -1,7 +1,7 @@
 package web
 
 import (
-		"net/netip"
+	"net/netip"
 	"testing"
 )
 
