@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qalamnews/qalam"
+	"github.com/qalamnews/qalam/internal/config"
 	"github.com/qalamnews/qalam/internal/moderation"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/storetest"
@@ -237,5 +239,60 @@ func TestRunModeration_UsageErrors(t *testing.T) {
 	}
 	if _, _, err := runModerationT(t, getenv, "eval", filepath.Join(t.TempDir(), "missing.jsonl")); err == nil {
 		t.Error("eval of a missing file succeeded")
+	}
+}
+
+// TestMain_ModeratorsDecisionTeachesEveryNode runs the whole program: a
+// moderator marking a comment spam through one node teaches the spam model
+// of every node serving the site, without a restart. With PostgreSQL two
+// nodes share the database, as behind a load balancer, and the second
+// hears of the decision through the change feed; a SQLite file has one
+// node.
+func TestMain_ModeratorsDecisionTeachesEveryNode(t *testing.T) {
+	_, dsn := siteEnv(t, t.TempDir())
+	postgres := strings.HasPrefix(dsn, "postgres")
+	useDB := func(c *config.Config) {
+		if postgres {
+			c.DatabaseURL = dsn
+		} else {
+			c.DataDir = filepath.Dir(dsn)
+		}
+	}
+	nodes := []*Main{startMain(t, useDB)}
+	if postgres {
+		nodes = append(nodes, startMain(t, useDB))
+	}
+	twin := moderation.Input{Name: "Rashid", Email: "rashid@mailbox.test",
+		Body: "Eid ke liye Qalampur Sweets se special dabba mangwayein, ghar tak delivery muft, sirf 900 rupay."}
+	for i, n := range nodes {
+		if spam, _ := n.classifier.Classify(twin); spam {
+			t.Fatalf("node %d marks the twin spam before any decision", i)
+		}
+	}
+
+	st := nodes[0].store
+	article := storetest.Article(t, st)
+	c := storetest.Comment(t, st, article.ID, func(c *qalam.Comment) {
+		c.Status, c.AuthorName, c.AuthorEmail = qalam.Pending, "Nadia", "nadia.q@mailbox.test"
+		c.Body = "Qalampur Sweets ki mithai order karein, ghar tak delivery muft. Eid ke liye special dabba sirf 900 rupay."
+	})
+	mod := storetest.UserWithRole(t, st, qalam.RoleModerator)
+	if _, err := st.ModerateComments(context.Background(), []int64{c.ID}, qalam.Spam, mod.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Training takes a second or two of one processor (more under the race
+	// detector); the nodes' timers poll only every minute, so a node that
+	// learns within the deadline learned from the change feed.
+	deadline := time.Now().Add(45 * time.Second)
+	for i, n := range nodes {
+		for n.classifier.SiteExamples() != 1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("node %d never trained the moderator's decision in", i)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if spam, lo := n.classifier.Classify(twin); !spam {
+			t.Errorf("node %d lets the twin through after the decision (log-odds %.2f, threshold %.2f)", i, lo, n.classifier.Threshold())
+		}
 	}
 }

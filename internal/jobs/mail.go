@@ -237,7 +237,7 @@ func (m *Mailer) replyNotice(ctx context.Context, om *store.OutboxMessage) (mail
 		ArticleHeadline: n.ArticleHeadline,
 		ReplyAuthor:     n.Reply.AuthorName,
 		ReplyText:       n.Reply.Body,
-		ReplyLink:       m.opts.BaseURL + view.ArticlePath(n.ArticleSlug) + "#" + n.Reply.Anchor(),
+		ReplyLink:       m.opts.BaseURL + view.CommentPath(n.ArticleSlug, n.Reply.ID), // the part that shows it
 		Unsubscribe:     m.opts.BaseURL + view.UnsubscribePath(token),
 	}
 	return notice.Message(om.Recipient), nil

@@ -103,7 +103,7 @@ func TestMailer_ReplyNotification(t *testing.T) {
 		if subj := got[0].Header("Subject"); subj != "عمر صدیقی نے آپ کے تبصرے کا جواب دیا: کتب خانہ دوبارہ کھل گیا" {
 			t.Errorf("Subject = %q", subj)
 		}
-		if !strings.Contains(got[0].Text(), "> میں بھی کل وہاں گیا تھا۔") || !strings.Contains(got[0].Text(), "/articles/"+a.Slug+"#comment-") {
+		if !strings.Contains(got[0].Text(), "> میں بھی کل وہاں گیا تھا۔") || !strings.Contains(got[0].Text(), "/articles/"+a.Slug+"/comments/") {
 			t.Errorf("body:\n%s", got[0].Text())
 		}
 		if sent := w.outbox(t, store.MailFilter{Kind: store.MailReply, Status: store.MailSent}); len(sent) != 1 {

@@ -144,11 +144,7 @@ func Train(examples []Example) *Model {
 // of SplitByGroup, each fold's ham is scored by a model trained on the other
 // folds, and the threshold keeps at most maxHamRate of that ham as spam.
 func TrainCalibrated(examples []Example, maxHamRate float64, folds int, seed int64) *Model {
-	return newTrainingSet(examples).trainCalibrated(examples, maxHamRate, folds, seed)
-}
-
-// trainCalibrated is TrainCalibrated over examples already in set.
-func (set *trainingSet) trainCalibrated(examples []Example, maxHamRate float64, folds int, seed int64) *Model {
+	set := newTrainingSet(examples)
 	w, threshold := set.calibrated(examples, maxHamRate, folds, seed)
 	m := set.model(w)
 	m.SetThreshold(threshold)
@@ -201,11 +197,9 @@ const (
 )
 
 // trainingSet is examples as sparse vectors over one dictionary of their
-// features, computed once for every fit of a cross-validation. A set
-// derived from another (with) shares the other's vectors and dictionary.
+// features, computed once for every fit of a cross-validation.
 type trainingSet struct {
 	names []string // feature by index
-	index func(string) (int32, bool)
 	rows  []trainingRow
 }
 
@@ -216,49 +210,31 @@ type trainingRow struct {
 }
 
 func newTrainingSet(examples []Example) *trainingSet {
-	set := &trainingSet{index: func(string) (int32, bool) { return 0, false }}
-	return set.with(examples)
+	set := &trainingSet{rows: make([]trainingRow, len(examples))}
+	index := make(map[string]int32)
+	for i, ex := range examples {
+		names, vals := vectorize(features(ex.Input))
+		row := trainingRow{idx: make([]int32, len(names)), val: vals, spam: ex.Spam}
+		for j, f := range names {
+			k, ok := index[f]
+			if !ok {
+				k = int32(len(set.names))
+				index[f] = k
+				set.names = append(set.names, f)
+			}
+			row.idx[j] = k
+		}
+		set.rows[i] = row
+	}
+	return set
 }
 
 // subset returns a set of the rows of set at indices, sharing set's
 // dictionary (whose features the subset lacks keep a weight of 0).
 func (set *trainingSet) subset(indices []int) *trainingSet {
-	out := &trainingSet{names: set.names, index: set.index, rows: make([]trainingRow, len(indices))}
+	out := &trainingSet{names: set.names, rows: make([]trainingRow, len(indices))}
 	for j, i := range indices {
 		out.rows[j] = set.rows[i]
-	}
-	return out
-}
-
-// with returns a set of set's examples followed by examples; set is
-// unchanged.
-func (set *trainingSet) with(examples []Example) *trainingSet {
-	added := make(map[string]int32)
-	base := set.index
-	out := &trainingSet{
-		names: slices.Clip(set.names),
-		rows:  append(slices.Clip(set.rows), make([]trainingRow, len(examples))...),
-		index: func(f string) (int32, bool) {
-			if k, ok := base(f); ok {
-				return k, true
-			}
-			k, ok := added[f]
-			return k, ok
-		},
-	}
-	for i, ex := range examples {
-		names, vals := vectorize(features(ex.Input))
-		row := trainingRow{idx: make([]int32, len(names)), val: vals, spam: ex.Spam}
-		for j, f := range names {
-			k, ok := out.index(f)
-			if !ok {
-				k = int32(len(out.names))
-				added[f] = k
-				out.names = append(out.names, f)
-			}
-			row.idx[j] = k
-		}
-		out.rows[len(set.rows)+i] = row
 	}
 	return out
 }
@@ -584,18 +560,16 @@ var starting = sync.OnceValues(func() (*startingModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.set = newTrainingSet(s.examples)
-	s.model = s.set.model(s.set.fit(nil))
+	s.model = Train(s.examples)
 	s.model.SetThreshold(s.threshold)
 	return s, nil
 })
 
 // startingModel is the decoded start.model.gz, with the model trained
-// from it and its examples' vectors, which a site's model reuses.
+// from it.
 type startingModel struct {
 	examples  []Example
 	threshold float64
-	set       *trainingSet
 	model     *Model
 }
 

@@ -127,7 +127,7 @@ func TrainSite(site []Example) (*Model, error) {
 		return nil, err
 	}
 	all := slices.Concat(start.examples, site)
-	return start.set.with(site).trainCalibrated(all, CalibrationRate, calibrationFolds, calibrationSeed), nil
+	return TrainCalibrated(all, CalibrationRate, calibrationFolds, calibrationSeed), nil
 }
 
 // The cross-validation that calibrates the starting model and a site's.

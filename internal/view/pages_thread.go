@@ -77,6 +77,14 @@ func (p ThreadPart) Sorts() []SortLink {
 	return links
 }
 
+// CommentPath is a comment's permanent address: it leads to the part of
+// its article's discussion that shows it, however long the discussion
+// (links in emails and feeds should use it rather than ArticlePath and an
+// anchor, which only reaches comments in the first part).
+func CommentPath(articleSlug string, id int64) string {
+	return ArticlePath(articleSlug) + "/comments/" + strconv.FormatInt(id, 10)
+}
+
 // ThreadPath is the address of a part of an article's discussion on the
 // article page: in sort's order, after the cursor ("" for the first part).
 func ThreadPath(articlePath string, sort qalam.ThreadSort, after string) string {

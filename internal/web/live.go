@@ -204,7 +204,7 @@ func (s *Site) followDiscussion(w http.ResponseWriter, r *http.Request) error {
 		var changed map[int64]int
 		if now != counts { // the node forgot the counts meanwhile: send them all
 			counts = now
-			changed, countsAt = now.since(0)
+			changed, countsAt = now.all()
 		} else {
 			changed, countsAt = now.since(countsAt)
 		}
@@ -290,8 +290,8 @@ func (s *Site) eventsSince(prev, e *articleEntry) ([]byte, error) {
 		}
 	}
 	for _, c := range e.comments {
-		if old, ok := before[c.ID]; ok && old.EditedAt.Equal(c.EditedAt) {
-			continue
+		if old, ok := before[c.ID]; ok && old.EditedAt.Equal(c.EditedAt) && old.ErasedAt.Equal(c.ErasedAt) && old.BodyHTML == c.BodyHTML {
+			continue // shown, and unchanged
 		}
 		if err := s.writeCommentEvent(&buf, e, c); err != nil {
 			return nil, err

@@ -149,3 +149,22 @@ func TestBrowser_ApprovedCommentAppearsOnAnOpenPage(t *testing.T) {
 	}
 	browsertest.Screenshot(t, b, "live-reply")
 }
+
+// A reply deeper than the page nests is placed under the ancestor it is
+// shown under, as the page would show it after a reload.
+func TestLive_ReplyBeyondTheDepthGoesUnderItsShownAncestor(t *testing.T) {
+	f := newFixture(t)
+	chain := []*qalam.Comment{f.addComment(f.article, 0, "Kamran Ali", "Top.", qalam.Approved)}
+	for i := range 7 {
+		chain = append(chain, f.addComment(f.article, chain[i].ID, "Sadia Khan", "Deeper.", qalam.Approved))
+	}
+	events := openStream(t, f, f.article, chain[len(chain)-1].ID)
+	next(t, events, "count")
+	deepest := f.addComment(f.article, chain[len(chain)-1].ID, "Imran", "Deepest.", qalam.Approved)
+	got := next(t, events, "comment")
+	// Depth 6 is the deepest shown: replies below it are shown at depth 6
+	// too, under the comment at depth 5.
+	if want := `"parent":` + itoa(chain[5].ID); got.id != itoa(deepest.ID) || !strings.Contains(got.data, want) {
+		t.Errorf("comment event = %+v, want %s", got, want)
+	}
+}

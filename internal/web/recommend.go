@@ -41,6 +41,17 @@ import (
 // taking a hundred recommendations a second costs one small query a second
 // per node, and never a re-render of the page.
 
+// all returns every count, and the position they are at.
+func (a *articleCounts) all() (map[int64]int, uint64) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	counts := make(map[int64]int, len(a.counts))
+	for id, n := range a.counts {
+		counts[id] = n
+	}
+	return counts, a.seq
+}
+
 // recommendStore is what recommendations need from the database.
 type recommendStore interface {
 	RecommendComment(ctx context.Context, commentID int64, reader string) (count int, added bool, err error)
@@ -117,7 +128,7 @@ func (c *countCache) get(ctx context.Context, articleID int64) (*articleCounts, 
 		a.mu.Lock()
 		if a.stale && !a.refreshing && c.now().Sub(a.loadedAt) >= countsRefresh {
 			a.refreshing = true
-			go c.refresh(a, articleID)
+			go c.refresh(a, articleID, a.dirty)
 		}
 		a.mu.Unlock()
 	}
@@ -162,11 +173,9 @@ func (c *countCache) get(ctx context.Context, articleID int64) (*articleCounts, 
 	return v.(*articleCounts), nil
 }
 
-// refresh reads an article's counts again, in the background.
-func (c *countCache) refresh(a *articleCounts, articleID int64) {
-	a.mu.RLock()
-	dirty := a.dirty
-	a.mu.RUnlock()
+// refresh reads an article's counts again, in the background; dirty is
+// how many stale marks the counts had when it was decided.
+func (c *countCache) refresh(a *articleCounts, articleID int64, dirty uint64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	counts, err := c.load(ctx, articleID)
@@ -261,17 +270,16 @@ func (a *articleCounts) position() uint64 {
 // every count.
 func (a *articleCounts) since(seq uint64) (map[int64]int, uint64) {
 	a.mu.RLock()
-	defer a.mu.RUnlock()
 	if seq == a.seq {
+		a.mu.RUnlock()
 		return nil, seq
 	}
-	changed := map[int64]int{}
 	if len(a.log) == 0 || a.log[0].seq > seq+1 || seq > a.seq {
-		for id, n := range a.counts {
-			changed[id] = n
-		}
-		return changed, a.seq
+		a.mu.RUnlock()
+		return a.all()
 	}
+	defer a.mu.RUnlock()
+	changed := map[int64]int{}
 	for _, ch := range a.log {
 		if ch.seq > seq {
 			changed[ch.id] = a.counts[ch.id]

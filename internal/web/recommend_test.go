@@ -188,7 +188,7 @@ func TestLive_StreamsRecommendationCounts(t *testing.T) {
 	c := f.addComment(f.article, 0, "Kamran Ali", "Worth reading.", qalam.Approved)
 	events := openStream(t, f, f.article, c.ID)
 	next(t, events, "count")
-	f.newReader().postJSON(view.ArticlePath(f.article.Slug) + "/comments/" + itoa(c.ID) + "/recommend")
+	recommendResult(t, f.newReader().postJSON(view.ArticlePath(f.article.Slug)+"/comments/"+itoa(c.ID)+"/recommend"))
 	if got, want := next(t, events, "counts").data, `{"`+itoa(c.ID)+`":1}`; got != want {
 		t.Errorf("counts event = %s, want %s", got, want)
 	}
