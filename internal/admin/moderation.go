@@ -219,7 +219,7 @@ func queueRowOf(it *store.QueueItem, showEmail bool) queueRow {
 		CreatedAt:       c.CreatedAt,
 		Anchor:          c.Anchor(),
 		ArticleHeadline: it.ArticleHeadline,
-		ArticlePath:     view.ArticlePath(it.ArticleSlug) + "#" + c.Anchor(),
+		ArticlePath:     view.CommentPath(it.ArticleSlug, c.ID), // the part of a long discussion that holds it
 		Lang:            it.ArticleLanguage,
 		Dir:             it.ArticleLanguage.Dir(),
 		ParentName:      it.ParentName,

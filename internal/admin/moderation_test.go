@@ -283,7 +283,7 @@ func TestModeration_QueuePage(t *testing.T) {
 		t.Error("the name is not isolated in <bdi>")
 	}
 	link := fxFind(fxByClass(row, "mod-on")[0], func(n *html.Node) bool { return n.Data == "a" })[0]
-	if fxAttr(link, "href") != "/articles/"+urdu.Slug+"#"+reply.Anchor() || fxAttr(link, "lang") != "ur" || fxAttr(link, "dir") != "rtl" {
+	if fxAttr(link, "href") != "/articles/"+urdu.Slug+"/comments/"+strconv.FormatInt(reply.ID, 10) || fxAttr(link, "lang") != "ur" || fxAttr(link, "dir") != "rtl" {
 		t.Errorf("article link: href %q lang %q dir %q", fxAttr(link, "href"), fxAttr(link, "lang"), fxAttr(link, "dir"))
 	}
 	parentText := fxText(fxByClass(row, "mod-parent")[0])

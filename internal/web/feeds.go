@@ -263,7 +263,7 @@ func (s *Site) buildCommentFeed(ctx context.Context, r *http.Request) (*feed.Fee
 		f.Entries = append(f.Entries, feed.Entry{
 			ID:        s.tagURI(c.CreatedAt, "comment", c.ID),
 			Title:     c.AuthorName,
-			Link:      link + "#" + c.Anchor(),
+			Link:      s.absolute(view.CommentPath(a.Slug, c.ID)), // opens the part of a long discussion that holds it
 			Authors:   []feed.Person{{Name: c.AuthorName}},
 			Published: c.CreatedAt,
 			Updated:   c.EditedAt,

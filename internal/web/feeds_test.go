@@ -60,10 +60,10 @@ func (m *machines) feedCases() []feedCase {
 		cases = append(cases,
 			feedCase{name: "english comments" + kind, path: view.ArticlePath(m.water.Slug) + "/comments/feed" + ext, atom: atom,
 				title: "Comments: " + m.water.Headline, link: articleLink(m.water) + "#comments", language: "en",
-				entries: []string{"Kamran Ali"}, links: []string{articleLink(m.water) + "#" + m.approved.Anchor()}},
+				entries: []string{"Kamran Ali"}, links: []string{articleLink(m.water) + "/comments/" + itoa(m.approved.ID)}},
 			feedCase{name: "urdu comments" + kind, path: view.ArticlePath(m.urdu.Slug) + "/comments/feed" + ext, atom: atom,
 				title: "تبصرے: " + m.urdu.Headline, link: articleLink(m.urdu) + "#comments", language: "ur",
-				entries: []string{"نادیہ"}, links: []string{articleLink(m.urdu) + "#" + m.urduComment.Anchor()}},
+				entries: []string{"نادیہ"}, links: []string{articleLink(m.urdu) + "/comments/" + itoa(m.urduComment.ID)}},
 		)
 	}
 	return cases

@@ -154,7 +154,7 @@ func (s *Site) editOwnComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	path := view.ArticlePath(e.article.Slug)
 	if edited.Body == c.Body {
-		http.Redirect(w, r, path+"#"+c.Anchor(), http.StatusSeeOther) // nothing changed
+		http.Redirect(w, r, path+"?comment="+strconv.FormatInt(c.ID, 10)+"#"+c.Anchor(), http.StatusSeeOther) // nothing changed
 		return nil
 	}
 	ok, _, err := s.store.Hit(ctx, "comment-edit", strconv.FormatInt(commenterID, 10), time.Minute, editsPerMinute)
@@ -188,7 +188,8 @@ func (s *Site) editOwnComment(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, path+"?held="+strconv.FormatInt(c.ID, 10)+"#"+c.Anchor(), http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, path+"#"+c.Anchor(), http.StatusSeeOther)
+	// ?comment= shows the part of a long discussion that holds it.
+	http.Redirect(w, r, path+"?comment="+strconv.FormatInt(c.ID, 10)+"#"+c.Anchor(), http.StatusSeeOther)
 	return nil
 }
 

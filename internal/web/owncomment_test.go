@@ -89,7 +89,7 @@ func TestOwnComment_AuthorEditsWithinTheWindow(t *testing.T) {
 	if got.status != http.StatusSeeOther {
 		t.Fatalf("saving: status = %d, want 303; body:\n%s", got.status, got.body)
 	}
-	if want := path + "#" + c.Anchor(); got.header.Get("Location") != want {
+	if want := path + "?comment=" + itoa(c.ID) + "#" + c.Anchor(); got.header.Get("Location") != want {
 		t.Errorf("Location = %q, want %q", got.header.Get("Location"), want)
 	}
 	stored := storedComment(t, f, c.ID)
