@@ -23,6 +23,7 @@ if (!base || !longSlug || !outDir) {
 }
 const chromePath = process.env.CHROME_PATH || "/usr/bin/chromium";
 const minScore = 0.95;
+const maxPageBytes = 100 * 1024;
 fs.mkdirSync(outDir, { recursive: true });
 const failures = [];
 
@@ -114,6 +115,15 @@ function runLighthouse(name, url) {
     return;
   }
   const lhr = JSON.parse(fs.readFileSync(report, "utf8"));
+  // Page weight: what a first visit transfers, images aside (the issue's
+  // bar is 100 KB), with the Nastaliq face counted apart: it is fetched
+  // once, only on systems without a Nastaliq face of their own.
+  const requests = lhr.audits["network-requests"].details.items;
+  const sum = (pred) => requests.filter(pred).reduce((n, r) => n + (r.transferSize || 0), 0);
+  const fonts = sum((r) => r.resourceType === "Font");
+  const page = sum((r) => r.resourceType !== "Image" && r.resourceType !== "Font" && r.resourceType !== "EventSource");
+  console.log(`  ${name.padEnd(14)} transferred: ${(page / 1024).toFixed(1)} kB page (HTML, CSS, scripts), ${(fonts / 1024).toFixed(1)} kB fonts, images aside`);
+  if (page > maxPageBytes) failures.push(`weight ${name}: ${(page / 1024).toFixed(1)} kB > ${maxPageBytes / 1024} kB`);
   const scores = Object.fromEntries(Object.entries(lhr.categories).map(([k, v]) => [k, v.score]));
   console.log(`  ${name.padEnd(14)} ${Object.entries(scores).map(([k, v]) => `${k} ${Math.round(v * 100)}`).join("  ")}`);
   for (const [k, v] of Object.entries(scores)) {

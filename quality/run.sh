@@ -4,10 +4,13 @@
 # discussion added, and runs the checks against it. Needs Go, Node.js with
 # npm, Java and Debian's Chromium; .ci/run installs them. Exit status 1 when a
 # bar is missed. Reports go to $QALAM_TEST_ARTIFACTS/quality (or quality/out).
+# With QALAM_QUALITY_DATABASE_URL (an empty PostgreSQL database), the site
+# runs on PostgreSQL instead of SQLite.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-out="${QALAM_TEST_ARTIFACTS:-$PWD/out}/quality"
+db="${QALAM_QUALITY_DATABASE_URL:-}"
+out="${QALAM_TEST_ARTIFACTS:-$PWD/out}/quality${db:+-postgres}"
 mkdir -p "$out"
 work=$(mktemp -d)
 server_pid=""
@@ -29,7 +32,7 @@ echo "== build"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 serve() {
-  "$work/qalam" serve --demo -addr "127.0.0.1:$port" -data "$work/data" >"$out/server.log" 2>&1 &
+  "$work/qalam" serve --demo -addr "127.0.0.1:$port" -data "$work/data" ${db:+-database "$db"} >"$out/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -fsS "$base/healthz" >/dev/null 2>&1 && return 0
@@ -41,7 +44,7 @@ serve() {
 echo "== demo publication"
 serve
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-slug=$(cd .. && go run ./quality/seed -database "$work/data/qalam.db" -comments 200)
+slug=$(cd .. && go run ./quality/seed -database "${db:-$work/data/qalam.db}" -comments 200)
 echo "long discussion: /articles/$slug"
 serve
 
