@@ -163,15 +163,6 @@ type Commenter struct {
 	CreatedAt time.Time
 }
 
-// InitialStatus is the default moderation rule for a new comment: a trusted
-// returning commenter is published at once, anyone else is held.
-func InitialStatus(c *Commenter) CommentStatus {
-	if c != nil && c.Trusted {
-		return Approved
-	}
-	return Pending
-}
-
 // BuildThread arranges comments (in display order, oldest first) into a
 // tree and returns the top-level ones. It runs in O(n). A comment whose
 // parent is not in the list (not approved, say) is shown at the top level

