@@ -158,4 +158,3 @@ func TestComment_NormalizeStripsBidiControlsFromNames(t *testing.T) {
 		t.Errorf("body = %q: marks needed by Urdu must stay", c.Body)
 	}
 }
-
