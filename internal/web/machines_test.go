@@ -23,7 +23,6 @@ import (
 
 	"github.com/qalamnews/qalam"
 	"github.com/qalamnews/qalam/internal/markup"
-	"github.com/qalamnews/qalam/internal/server"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/storetest"
 	"github.com/qalamnews/qalam/internal/view"
@@ -81,33 +80,7 @@ func newMachines(t *testing.T) *machines {
 		Secret:   []byte("0123456789abcdef0123456789abcdef"),
 		Now:      clock.Now,
 	})
-	live := make(chan struct{})
-	watchCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var once bool
-		st.WatchChanges(watchCtx, func(c store.Change) {
-			switch {
-			case c.All:
-				site.SetCacheLive(true)
-				if !once {
-					once = true
-					close(live)
-				}
-			default:
-				site.Invalidate(c)
-			}
-		})
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	select {
-	case <-live:
-	case <-time.After(10 * time.Second):
-		t.Fatal("change feed never connected")
-	}
-	srv := httptest.NewServer(server.Wrap(site.Routes(), nil, server.Options{}))
-	t.Cleanup(srv.Close)
+	srv := serveSite(t, st, site)
 
 	m := &machines{t: t, st: st, clock: clock, srv: srv}
 	m.amina = &qalam.Author{Slug: "amina-rahim", Name: "Amina Rahim", Bio: "Amina covers the municipal council."}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/qalamnews/qalam"
-	"github.com/qalamnews/qalam/internal/server"
 	"github.com/qalamnews/qalam/internal/store"
 	"github.com/qalamnews/qalam/internal/view"
 	"github.com/qalamnews/qalam/internal/web"
@@ -43,34 +41,8 @@ func newMailFixtureWith(t *testing.T, edit func(*web.Options)) *fixture {
 		edit(&opts)
 	}
 	site := web.New(f.st, engine, opts)
-	live := make(chan struct{})
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		once := false
-		f.st.WatchChanges(ctx, func(c store.Change) {
-			switch {
-			case c.All:
-				site.SetCacheLive(true)
-				if !once {
-					once = true
-					close(live)
-				}
-			default:
-				site.Invalidate(c)
-			}
-		})
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	select {
-	case <-live:
-	case <-time.After(10 * time.Second):
-		t.Fatal("change feed never connected")
-	}
 	f.site = site
-	f.srv = httptest.NewServer(server.Wrap(site.Routes(), nil, server.Options{}))
-	t.Cleanup(f.srv.Close)
+	f.srv = serveSite(t, f.st, site)
 	return f
 }
 

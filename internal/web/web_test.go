@@ -55,35 +55,7 @@ func newFixture(t testing.TB) *fixture {
 		// (tested on its own in antispam_test.go).
 		Now: func() time.Time { return time.Now().Add(time.Minute) },
 	})
-	// Wire the change feed as the program does, and wait until the cache
-	// is live so the tests exercise it.
-	live := make(chan struct{})
-	watchCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var once bool
-		st.WatchChanges(watchCtx, func(c store.Change) {
-			switch {
-			case c.All:
-				site.SetCacheLive(true)
-				if !once {
-					once = true
-					close(live)
-				}
-			default:
-				site.Invalidate(c)
-			}
-		})
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	select {
-	case <-live:
-	case <-time.After(10 * time.Second):
-		t.Fatal("change feed never connected")
-	}
-	srv := httptest.NewServer(server.Wrap(site.Routes(), nil, server.Options{}))
-	t.Cleanup(srv.Close)
+	srv := serveSite(t, st, site)
 
 	f := &fixture{t: t, st: st, site: site, srv: srv}
 	f.author = &qalam.Author{Slug: "amina-rahim", Name: "Amina Rahim", Bio: "Amina covers the municipal council for the Gazette."}
@@ -317,4 +289,39 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// serveSite wires the change feed to site as the program does, waits until
+// its page cache is live (so tests exercise the cache), and serves it
+// behind the program's middleware until the test ends.
+func serveSite(t testing.TB, st *store.Store, site *web.Site) *httptest.Server {
+	t.Helper()
+	live := make(chan struct{})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		once := false
+		st.WatchChanges(ctx, func(c store.Change) {
+			switch {
+			case c.All:
+				site.SetCacheLive(true)
+				if !once {
+					once = true
+					close(live)
+				}
+			default:
+				site.Invalidate(c)
+			}
+		})
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	select {
+	case <-live:
+	case <-time.After(10 * time.Second):
+		t.Fatal("change feed never connected")
+	}
+	srv := httptest.NewServer(server.Wrap(site.Routes(), nil, server.Options{}))
+	t.Cleanup(srv.Close)
+	return srv
 }
