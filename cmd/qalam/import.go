@@ -20,6 +20,7 @@ import (
 
 const importUsage = `Usage:
   qalam import wordpress FILE.xml [-uploads DIR] [-drop-addresses] [flags]
+  qalam import json DIR [flags]
 
 Imports a WordPress export (Tools, Export, "All content" in WordPress: a
 WXR file) into the configured database: authors, categories, tags, posts
@@ -41,6 +42,8 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	switch args[0] {
 	case "wordpress":
 		return runImportWordPress(ctx, args[1:], getenv, stdout, stderr)
+	case "json":
+		return runImportJSON(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, importUsage)
 		return nil

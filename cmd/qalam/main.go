@@ -27,6 +27,11 @@ Usage:
                            score labelled comments with the site's spam model and rules (changes nothing)
   qalam import wordpress FILE.xml [-uploads DIR] [-drop-addresses]
                            import a WordPress export; its old addresses redirect
+  qalam export static DIR [-mirror-url URL]
+                           write the public site as static files (run again to update)
+  qalam export json DIR    write everything in the portable format (docs/export-format.md)
+  qalam import json DIR    read a portable export into a new, empty database
+  qalam backup FILE        write a consistent backup (a .tar.gz) while the site serves
 
 Run "qalam COMMAND -help" for a command's flags. Every flag can also be set
 with a QALAM_* environment variable, named in the flag's help.
@@ -44,6 +49,24 @@ func main() {
 			fmt.Fprintln(os.Stderr, "qalam:", err)
 		}
 		os.Exit(2)
+	}
+}
+
+// runExport dispatches "qalam export WHAT" on its first argument.
+func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const exportUsage = "Usage:\n  qalam export static DIR [-mirror-url URL] [flags]\n  qalam export json DIR [flags]\n"
+	if len(args) == 0 {
+		fmt.Fprint(stderr, exportUsage)
+		return errUsage
+	}
+	switch args[0] {
+	case "static":
+		return runExportStatic(ctx, args[1:], getenv, stdout, stderr)
+	case "json":
+		return runExportJSON(ctx, args[1:], getenv, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "unknown export %q\n\n%s", args[0], exportUsage)
+		return errUsage
 	}
 }
 
@@ -71,6 +94,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runModeration(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -58,6 +59,18 @@ type dialect interface {
 	// searchMatches is a query of (article_id, score) over the entries
 	// holding every term, score higher for a better match.
 	searchMatches(a *args, terms []textfold.Term) string
+
+	// The catalogue, for the portable export (implemented at the end of
+	// this file; export.go holds what the two share).
+	//
+	// catalogue describes every table as the database itself reports it.
+	catalogue(ctx context.Context, q querier) ([]catalogueTable, error)
+	// resetSequences moves each table's id generator past its largest id,
+	// after an import inserted rows with their ids.
+	resetSequences(ctx context.Context, tx *sql.Tx, tables []string) error
+	// snapshot writes a consistent copy of the whole database to the file
+	// path, while others keep writing.
+	snapshot(ctx context.Context, db *sql.DB, path string) error
 }
 
 // sqliteTime is how SQLite stores a timestamp: TEXT, UTC, fixed width with
@@ -508,4 +521,216 @@ func pgDocument(e searchEntry) string {
 // only letters and digits, but quoting does not rely on it.
 func pgLexeme(w string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'"
+}
+
+// The catalogue: the tables, their columns, keys and references.
+
+func (*sqliteDialect) catalogue(ctx context.Context, q querier) ([]catalogueTable, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	type def struct{ name, sql string }
+	defs, err := collect(rows, func(row scanner) (def, error) {
+		var d def
+		err := row.Scan(&d.name, &d.sql)
+		return d, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	tables := make([]catalogueTable, 0, len(defs))
+	for _, d := range defs {
+		t := catalogueTable{name: d.name}
+		rows, err := q.QueryContext(ctx, `SELECT name, UPPER(type), pk FROM pragma_table_info($1) ORDER BY cid`, d.name)
+		if err != nil {
+			return nil, err
+		}
+		type col struct {
+			name, typ string
+			pk        int
+		}
+		cols, err := collect(rows, func(row scanner) (col, error) {
+			var c col
+			err := row.Scan(&c.name, &c.typ, &c.pk)
+			return c, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		keys := map[int]string{}
+		for _, c := range cols {
+			kind := kindOther
+			switch c.typ {
+			case "INTEGER":
+				kind = KindInteger
+				// SQLite has no booleans: Qalam's are INTEGER columns
+				// checked to hold 0 or 1.
+				if sqliteBoolean(d.sql, c.name) {
+					kind = KindBoolean
+				}
+			case "TEXT":
+				kind = KindText
+			case "BLOB":
+				kind = KindBytes
+			}
+			t.columns = append(t.columns, catalogueColumn{name: c.name, kind: kind})
+			if c.pk > 0 {
+				keys[c.pk] = c.name
+			}
+		}
+		for i := 1; i <= len(keys); i++ {
+			t.key = append(t.key, quoteIdent(keys[i]))
+		}
+		rows, err = q.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`, d.name)
+		if err != nil {
+			return nil, err
+		}
+		t.references, err = collect(rows, func(row scanner) (string, error) {
+			var name string
+			err := row.Scan(&name)
+			return name, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		tables = append(tables, t)
+	}
+	return tables, nil
+}
+
+// sqliteBoolean reports whether the table definition ddl declares column
+// as INTEGER with CHECK (column IN (0, 1)).
+func sqliteBoolean(ddl, column string) bool {
+	c := regexp.QuoteMeta(column)
+	re := regexp.MustCompile(`(?i)\b` + c + `\s+INTEGER\b[^,]*\bCHECK\s*\(\s*` + c + `\s+IN\s*\(\s*0\s*,\s*1\s*\)\s*\)`)
+	return re.MatchString(ddl)
+}
+
+// SQLite moves an AUTOINCREMENT table's sequence past any id inserted.
+func (*sqliteDialect) resetSequences(context.Context, *sql.Tx, []string) error { return nil }
+
+// VACUUM INTO reads in one transaction, a snapshot that writers in WAL
+// mode do not wait for, and writes a compact copy.
+func (*sqliteDialect) snapshot(ctx context.Context, db *sql.DB, path string) error {
+	_, err := db.ExecContext(ctx, `VACUUM INTO $1`, path)
+	return err
+}
+
+func (*postgresDialect) catalogue(ctx context.Context, q querier) ([]catalogueTable, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT c.table_name, c.column_name, c.data_type
+		FROM information_schema.columns c
+		JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+		WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+		ORDER BY c.table_name, c.ordinal_position`)
+	if err != nil {
+		return nil, err
+	}
+	type col struct{ table, name, typ string }
+	cols, err := collect(rows, func(row scanner) (col, error) {
+		var c col
+		err := row.Scan(&c.table, &c.name, &c.typ)
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var tables []catalogueTable
+	index := map[string]int{}
+	for _, c := range cols {
+		i, ok := index[c.table]
+		if !ok {
+			i = len(tables)
+			index[c.table] = i
+			tables = append(tables, catalogueTable{name: c.table})
+		}
+		cc := catalogueColumn{name: c.name, kind: kindOther}
+		switch c.typ {
+		case "bigint", "integer", "smallint":
+			cc.kind = KindInteger
+		case "boolean":
+			cc.kind = KindBoolean
+		case "text", "character varying":
+			cc.kind = KindText
+		case "timestamp with time zone":
+			cc.kind, cc.timestamp = KindText, true
+		case "bytea":
+			cc.kind = KindBytes
+		}
+		tables[i].columns = append(tables[i].columns, cc)
+	}
+	rows, err = q.QueryContext(ctx, `
+		SELECT tc.table_name, k.column_name, c.data_type
+		FROM information_schema.table_constraints tc
+		JOIN information_schema.key_column_usage k
+		  ON k.constraint_schema = tc.constraint_schema AND k.constraint_name = tc.constraint_name
+		 AND k.table_name = tc.table_name
+		JOIN information_schema.columns c
+		  ON c.table_schema = tc.table_schema AND c.table_name = tc.table_name AND c.column_name = k.column_name
+		WHERE tc.table_schema = current_schema() AND tc.constraint_type = 'PRIMARY KEY'
+		ORDER BY tc.table_name, k.ordinal_position`)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := collect(rows, func(row scanner) (col, error) {
+		var c col
+		err := row.Scan(&c.table, &c.name, &c.typ)
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if i, ok := index[k.table]; ok {
+			expr := quoteIdent(k.name)
+			if k.typ == "text" {
+				// Byte order, as SQLite compares text, whatever the
+				// database's locale.
+				expr += ` COLLATE "C"`
+			}
+			tables[i].key = append(tables[i].key, expr)
+		}
+	}
+	rows, err = q.QueryContext(ctx, `
+		SELECT DISTINCT tc.table_name, u.table_name
+		FROM information_schema.table_constraints tc
+		JOIN information_schema.constraint_table_usage u
+		  ON u.constraint_schema = tc.constraint_schema AND u.constraint_name = tc.constraint_name
+		WHERE tc.table_schema = current_schema() AND tc.constraint_type = 'FOREIGN KEY'
+		ORDER BY 1, 2`)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := collect(rows, func(row scanner) (col, error) {
+		var c col
+		err := row.Scan(&c.table, &c.name)
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		if i, ok := index[r.table]; ok {
+			tables[i].references = append(tables[i].references, r.name)
+		}
+	}
+	return tables, nil
+}
+
+// Identity columns keep their own sequence, which inserting explicit ids
+// does not move.
+func (*postgresDialect) resetSequences(ctx context.Context, tx *sql.Tx, tables []string) error {
+	for _, t := range tables {
+		_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, 'id'), MAX(id)) FROM `+quoteIdent(t), t)
+		if err != nil {
+			return fmt.Errorf("reset the id sequence of %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// PostgreSQL backs up through the portable export instead.
+func (*postgresDialect) snapshot(context.Context, *sql.DB, string) error {
+	return qalam.Errorf(qalam.KindInvalid, "A PostgreSQL database cannot be copied to a file: use the portable export.")
 }

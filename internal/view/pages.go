@@ -23,6 +23,11 @@ type Page struct {
 	// Alternates are the page's versions in each language (this one
 	// included), for the head's hreflang links; empty for none.
 	Alternates []Alternate
+	// Mirror is the live site's base URL when the page is rendered for a
+	// static mirror (package export), empty on the live site: the layout
+	// then leaves out the search form and the scripts, and the discussion
+	// its forms, with a link to the live article instead.
+	Mirror string
 }
 
 // Language is the page's language, English when unset.
@@ -104,6 +109,9 @@ type Thread struct {
 	// Marker, when set, puts holes for recommendation counts in the
 	// output (see Count).
 	Marker string
+	// Mirror leaves out what posts or needs the live site (reply, report
+	// and recommend) for a static mirror (see Page.Mirror).
+	Mirror bool
 }
 
 // With returns the same thread settings for a list of replies.

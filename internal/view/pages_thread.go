@@ -57,6 +57,9 @@ type ThreadPart struct {
 	MorePart string
 	// Remaining counts the comments after this part.
 	Remaining int
+	// Mirror leaves out the fragment address the page script follows
+	// (a static mirror has no script; see Page.Mirror).
+	Mirror bool
 }
 
 // SortLink is one choice of the sort control.

@@ -120,7 +120,8 @@ func (s *Site) sharedPage(ctx context.Context, e *articleEntry, sort qalam.Threa
 		return nil, err
 	}
 	h = s.cut(buf.Bytes())
-	if n := h.keys(); n != 1 && !(n == 0 && e.article.CommentsClosed) {
+	// A closed discussion, and a static mirror's page, have no form.
+	if n := h.keys(); n != 1 && !(n == 0 && (e.article.CommentsClosed || s.opts.Mirror != "")) {
 		return nil, fmt.Errorf("web: article page holds the key hole %d times", n)
 	}
 	grown := h.size

@@ -27,7 +27,7 @@ const (
 // page returns the data every page shares, with the navigation, in the
 // site's language.
 func (s *Site) page(ctx context.Context) view.Page {
-	return view.Page{SiteName: s.opts.SiteName, BaseURL: s.opts.BaseURL, Categories: s.navigation(ctx), Lang: s.language(ctx)}
+	return view.Page{SiteName: s.opts.SiteName, BaseURL: s.opts.BaseURL, Categories: s.navigation(ctx), Lang: s.language(ctx), Mirror: s.opts.Mirror}
 }
 
 // navigation lists the categories; an error here only costs the menu.

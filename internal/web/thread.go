@@ -156,7 +156,7 @@ func part(o *qalam.ThreadOrder, q threadQuery) qalam.ThreadPart {
 
 // threadSettings are the settings an article's comments render with.
 func (s *Site) threadSettings(a *qalam.Article) view.Thread {
-	return view.Thread{Lang: a.Language, ArticlePath: view.ArticlePath(a.Slug), Closed: a.CommentsClosed, Marker: s.marker}
+	return view.Thread{Lang: a.Language, ArticlePath: view.ArticlePath(a.Slug), Closed: a.CommentsClosed, Marker: s.marker, Mirror: s.opts.Mirror != ""}
 }
 
 // renderPart renders a part of the discussion with the named partial
@@ -164,7 +164,7 @@ func (s *Site) threadSettings(a *qalam.Article) view.Thread {
 func (s *Site) renderPart(d *discussion, sort qalam.ThreadSort, p qalam.ThreadPart, partial string) ([]byte, error) {
 	a := d.e.article
 	path := view.ArticlePath(a.Slug)
-	data := view.ThreadPart{Lang: a.Language, ArticlePath: path, Sort: sort, After: d.e.latest, Remaining: p.Remaining}
+	data := view.ThreadPart{Lang: a.Language, ArticlePath: path, Sort: sort, After: d.e.latest, Remaining: p.Remaining, Mirror: s.opts.Mirror != ""}
 	if !p.First {
 		data.First = view.ThreadPath(path, sort, "")
 	}

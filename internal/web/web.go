@@ -76,6 +76,12 @@ type Options struct {
 	// Classifier is the spam classifier new comments are screened with
 	// (a *moderation.Model, or a store-backed model); nil for none.
 	Classifier moderation.Classifier
+
+	// Mirror, set only by package export, is the live site's base URL
+	// when the pages are rendered for a static mirror: they then carry no
+	// forms, scripts or live updates, and the discussion links to the
+	// live site instead (view.Page.Mirror). Empty on the live site.
+	Mirror string
 }
 
 // Site serves the public pages.
