@@ -67,32 +67,7 @@ func newScreenSite(t *testing.T, opts screenOptions) *screenSite {
 		Classifier: opts.classifier,
 		Log:        slog.New(slog.DiscardHandler), // screening failures are logged; the tests look at the comments
 	})
-	ctx, stop := context.WithCancel(context.Background())
-	live, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		first := true
-		st.WatchChanges(ctx, func(c store.Change) {
-			switch {
-			case c.All:
-				site.SetCacheLive(true)
-				if first {
-					first = false
-					close(live)
-				}
-			case c.Offline:
-				site.SetCacheLive(false)
-			default:
-				site.Invalidate(c)
-			}
-		})
-	}()
-	t.Cleanup(func() { stop(); <-done })
-	select {
-	case <-live:
-	case <-time.After(10 * time.Second):
-		t.Fatal("change feed never connected")
-	}
+	followChanges(t, st, site)
 	return &screenSite{t: t, st: st, clock: clock, handler: site.Routes(), article: storetest.Article(t, st),
 		mod: storetest.User(t, st)}
 }

@@ -291,10 +291,20 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// serveSite wires the change feed to site as the program does, waits until
-// its page cache is live (so tests exercise the cache), and serves it
+// serveSite wires the change feed to site (followChanges) and serves it
 // behind the program's middleware until the test ends.
 func serveSite(t testing.TB, st *store.Store, site *web.Site) *httptest.Server {
+	t.Helper()
+	followChanges(t, st, site)
+	srv := httptest.NewServer(server.Wrap(site.Routes(), nil, server.Options{}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// followChanges wires the change feed to site as the program does, until
+// the test ends, and returns once the page cache is live, so tests
+// exercise the cache.
+func followChanges(t testing.TB, st *store.Store, site *web.Site) {
 	t.Helper()
 	live := make(chan struct{})
 	ctx, stop := context.WithCancel(context.Background())
@@ -310,6 +320,8 @@ func serveSite(t testing.TB, st *store.Store, site *web.Site) *httptest.Server {
 					once = true
 					close(live)
 				}
+			case c.Offline:
+				site.SetCacheLive(false)
 			default:
 				site.Invalidate(c)
 			}
@@ -321,7 +333,4 @@ func serveSite(t testing.TB, st *store.Store, site *web.Site) *httptest.Server {
 	case <-time.After(10 * time.Second):
 		t.Fatal("change feed never connected")
 	}
-	srv := httptest.NewServer(server.Wrap(site.Routes(), nil, server.Options{}))
-	t.Cleanup(srv.Close)
-	return srv
 }
