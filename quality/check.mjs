@@ -68,6 +68,13 @@ async function discoverPages() {
     const link = firstLink(ur.text, prefix);
     if (link) pages[kind] = link;
   }
+  const older = home.text.match(/href="(\/\?before=[^"#]+)"/);
+  if (older) pages["home-older"] = older[1].replaceAll("&amp;", "&");
+  pages.archive = "/archive";
+  const archive = await fetchText(base + "/archive");
+  const month = firstLink(archive.text, "/archive/");
+  if (month) pages["archive-month"] = month;
+  pages.privacy = "/comments/privacy";
   pages.corrections = "/corrections";
   pages["not-found"] = "/no-such-page";
   // Search arrives with its own issue; check it whenever the site has it.
