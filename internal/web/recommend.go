@@ -95,6 +95,9 @@ type countCache struct {
 	loads    singleflight.Group
 	load     func(ctx context.Context, articleID int64) (map[int64]int, error)
 	now      func() time.Time
+	// changed is told of an article whose counts went up in this cache
+	// (the live streams send them); nil for no one.
+	changed func(articleID int64)
 }
 
 // articleCounts are the counts of one article's comments, and the latest
@@ -180,16 +183,20 @@ func (c *countCache) refresh(a *articleCounts, articleID int64, dirty uint64) {
 	defer cancel()
 	counts, err := c.load(ctx, articleID)
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	a.refreshing = false
 	a.loadedAt = c.now() // after a failure too: retry no sooner than countsRefresh
-	if err != nil {
-		return
+	before := a.seq
+	if err == nil {
+		for id, n := range counts {
+			a.raise(id, n)
+		}
+		a.stale = a.dirty != dirty
 	}
-	for id, n := range counts {
-		a.raise(id, n)
+	raised := a.seq != before
+	a.mu.Unlock()
+	if raised && c.changed != nil {
+		c.changed(articleID)
 	}
-	a.stale = a.dirty != dirty
 }
 
 // raise sets a comment's count, unless it knows a higher one (counts only
@@ -216,8 +223,13 @@ func (c *countCache) set(articleID, commentID int64, n int) {
 		return
 	}
 	a.mu.Lock()
+	before := a.seq
 	a.raise(commentID, n)
+	raised := a.seq != before
 	a.mu.Unlock()
+	if raised && c.changed != nil {
+		c.changed(articleID)
+	}
 }
 
 // markStale notes that the article's counts changed elsewhere.
@@ -225,12 +237,24 @@ func (c *countCache) markStale(articleID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	if a := c.articles[articleID]; a != nil {
-		a.mu.Lock()
-		a.stale = true
-		a.dirty++
-		a.mu.Unlock()
+	a := c.articles[articleID]
+	if a == nil {
+		return
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.stale = true
+	a.dirty++
+	if a.refreshing {
+		return
+	}
+	// Refresh soon whether or not a page asks: a live stream woken by this
+	// change may have read the counts before they were reloaded, and is
+	// told again (changed) when the refresh raises them.
+	a.refreshing = true
+	wait := min(max(countsRefresh-c.now().Sub(a.loadedAt), 0), countsRefresh)
+	dirty := a.dirty
+	time.AfterFunc(wait, func() { c.refresh(a, articleID, dirty) })
 }
 
 // setLive turns keeping counts on or off; either way it starts from empty.

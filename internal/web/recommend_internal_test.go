@@ -188,3 +188,28 @@ func TestCountCache_KeepsNothingWhileTheFeedIsDown(t *testing.T) {
 		t.Errorf("counts while not live: reused %v, count %d, %d loads; want each get to read", a == b, b.count(1), db.loaded())
 	}
 }
+
+// A recommendation on another node reaches this node's open pages even if
+// no page asks for the counts again: the stale counts are refreshed on
+// their own, and the live streams told.
+func TestCountCache_StaleCountsRefreshAndTellTheStreams(t *testing.T) {
+	db := &fakeCounts{counts: map[int64]int{1: 2}}
+	c := newCountCache(db.load, time.Now)
+	told := make(chan int64, 4)
+	c.changed = func(articleID int64) { told <- articleID }
+	c.setLive(true)
+	a, err := c.get(context.Background(), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.set(1, 3)
+	c.markStale(7)
+	select {
+	case id := <-told:
+		if id != 7 || a.count(1) != 3 {
+			t.Errorf("told of article %d with count %d, want 7 with 3", id, a.count(1))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the streams were never told of the new count")
+	}
+}

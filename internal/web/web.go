@@ -116,6 +116,7 @@ func New(st Store, engine *view.Engine, opts Options) *Site {
 	s.cache = newPageCache()
 	s.live = newLiveHub()
 	s.initDiscussion()
+	s.counts.changed = s.live.notifyCounts
 	s.keys = deriveKeys(opts.Secret)
 	s.addrs = clientaddr.NewHasher(opts.Secret, opts.AddressKeyRotation)
 	s.searches = newNodeLimiter(searchPerMinute, 100_000)
