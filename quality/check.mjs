@@ -112,11 +112,19 @@ function runVnu(pages) {
 function runLighthouse(name, url) {
   const report = path.join(outDir, `lighthouse-${name}.json`);
   const bin = path.join(path.dirname(require.resolve("lighthouse/package.json")), "cli", "index.js");
-  const res = spawnSync(process.execPath, [bin, base + url,
+  const run = () => spawnSync(process.execPath, [bin, base + url,
     "--quiet", "--output=json", `--output-path=${report}`,
     "--only-categories=performance,accessibility,best-practices,seo",
     `--chrome-path=${chromePath}`, "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
   { encoding: "utf8", env: { ...process.env, CHROME_PATH: chromePath } });
+  // Lighthouse sometimes fails to record a trace at all (NO_NAVSTART, its
+  // "please run Lighthouse again"): that is tried again, up to three times;
+  // a low score never is.
+  let res = run();
+  for (let attempt = 2; res.status !== 0 && attempt <= 3; attempt++) {
+    console.log(`  ${name.padEnd(14)} Lighthouse failed to run (${res.stderr.trim().split("\n").pop()}); attempt ${attempt}`);
+    res = run();
+  }
   if (res.status !== 0) {
     failures.push(`lighthouse ${name}: exit ${res.status}: ${res.stderr.slice(-500)}`);
     return;
